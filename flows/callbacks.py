@@ -1,0 +1,75 @@
+"""callback_data for every button: short, at most 64 bytes, and checked on the way back in.
+
+Buttons that move the quiz carry the state version they were drawn for, so a tap on an old
+message (or a second tap on the same one) is recognised as out of date. Anything that does
+not parse, however it was forged, decodes to None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+MAX_BYTES = 64
+
+
+class Act(StrEnum):
+    START = "go"  # start the quiz, or carry on with the running one
+    ANSWER = "a"  # a:<version>:<option>
+    BACK = "b"  # b:<version>
+    START_OVER = "o"  # o:<version>
+    PLAN = "p"  # p:<persona>:<track>
+    CHOOSE_TRACK = "t"  # t:<track>, then the persona menu
+    PERSONAS = "m"  # m:<track>, the persona menu again
+    CREDENTIALS = "cm"  # cm:new (a new message) or cm:here (in place of this one)
+    CREDENTIAL = "c"  # c:<credential>
+    COMPARE = "cc"  # every credential at a glance
+
+
+_NUMBER = r"\d{1,9}"
+_WORD = r"[a-z0-9_]{1,20}"
+_SHAPES: dict[Act, tuple[str, ...]] = {
+    Act.START: (),
+    Act.ANSWER: (_NUMBER, r"\d{1,2}"),
+    Act.BACK: (_NUMBER,),
+    Act.START_OVER: (_NUMBER,),
+    Act.PLAN: (_WORD, _WORD),
+    Act.CHOOSE_TRACK: (_WORD,),
+    Act.PERSONAS: (_WORD,),
+    Act.CREDENTIALS: (r"new|here",),
+    Act.CREDENTIAL: (_WORD,),
+    Act.COMPARE: (),
+}
+
+
+@dataclass(frozen=True)
+class Tap:
+    act: Act
+    args: tuple[str, ...] = ()
+
+    def number(self, index: int) -> int:
+        return int(self.args[index])
+
+
+def encode(act: Act, *args: object) -> str:
+    data = ":".join([act.value, *map(str, args)])
+    if decode(data) is None or len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data {data!r} does not fit its shape")
+    return data
+
+
+def decode(data: str | None) -> Tap | None:
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    head, *args = data.split(":")
+    try:
+        act = Act(head)
+    except ValueError:
+        return None
+    shape = _SHAPES[act]
+    if len(args) != len(shape):
+        return None
+    if not all(re.fullmatch(pattern, arg) for pattern, arg in zip(shape, args, strict=True)):
+        return None
+    return Tap(act, tuple(args))

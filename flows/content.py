@@ -1,0 +1,239 @@
+"""Loads content/ once at start-up: validates every file against flows.schema, resolves fact
+placeholders ({fact:KEY}, {cite:KEY}, {url:KEY}) so the rest of the code only fills in runtime
+values such as {number}, and cross-checks ids between files.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from flows.schema import (
+    CertWords,
+    Content,
+    Credentials,
+    DateWords,
+    Fact,
+    Facts,
+    LanguageWords,
+    Messages,
+    Plans,
+    PlanWords,
+    Quiz,
+    QuizWords,
+    Schema,
+)
+
+QUIZ_PLANS_CERTS = ("quiz.yaml", "plans.yaml", "certs.yaml")
+
+
+class ContentError(Exception):
+    """A content file is missing, malformed or inconsistent; the message names file and field."""
+
+
+# ---- loading ----------------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\{(fact|cite|url):([a-z0-9_]+)\}")
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise ContentError(f"{path}: file is missing") from None
+    except yaml.YAMLError as error:
+        raise ContentError(f"{path}: not valid YAML: {error}") from None
+
+
+def _validate(model: type[Schema], data: Any, path: Path) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+        raise ContentError(f"{path}: {field}: {first['msg']}{more}") from None
+
+
+def _format_date(fact: Fact, dates: DateWords) -> str:
+    if fact.as_of is None:
+        return dates.undated
+    year, _, month = fact.as_of.partition("-")
+    if fact.projection:
+        return dates.projection.format(year=year)
+    return f"{dates.months[int(month) - 1]} {year}" if month else year
+
+
+class _FactResolver:
+    """Replaces {fact:KEY}, {cite:KEY} and {url:KEY} in every string of a language file."""
+
+    def __init__(self, facts: Facts, dates: DateWords) -> None:
+        self._facts = facts
+        self._dates = dates
+
+    def cite(self, key: str) -> str:
+        fact = self._facts.facts[key]
+        source = self._facts.sources[fact.source].short
+        return self._dates.cite.format(source=source, date=_format_date(fact, self._dates))
+
+    def _value(self, kind: str, key: str) -> str:
+        if kind == "url":
+            return self._facts.links[key]
+        if kind == "fact":
+            return html.escape(self._facts.facts[key].text, quote=False)
+        return html.escape(self.cite(key), quote=False)
+
+    def resolve(self, data: Any, path: Path, where: str = "") -> Any:
+        if isinstance(data, dict):
+            return {k: self.resolve(v, path, f"{where}.{k}".lstrip(".")) for k, v in data.items()}
+        if isinstance(data, list):
+            return [self.resolve(v, path, f"{where}.{i}") for i, v in enumerate(data)]
+        if not isinstance(data, str):
+            return data
+
+        def substitute(match: re.Match[str]) -> str:
+            kind, key = match.groups()
+            try:
+                return self._value(kind, key)
+            except KeyError:
+                table = "links" if kind == "url" else "facts"
+                raise ContentError(
+                    f"{path}: {where}: unknown {kind} {key!r} (not in content/facts.yaml {table})"
+                ) from None
+
+        return _PLACEHOLDER.sub(substitute, data)
+
+
+def _check_facts(facts: Facts, path: Path) -> None:
+    for key, fact in facts.facts.items():
+        if fact.source not in facts.sources:
+            raise ContentError(f"{path}: facts.{key}.source: unknown source {fact.source!r}")
+        if fact.superseded_by and fact.superseded_by not in facts.facts:
+            raise ContentError(f"{path}: facts.{key}.superseded_by: unknown fact")
+    for key, source in facts.sources.items():
+        for cited in source.cites:
+            if cited not in facts.sources:
+                raise ContentError(f"{path}: sources.{key}.cites: unknown source {cited!r}")
+
+
+def _same_keys(expected: Any, actual: Any, path: Path, where: str) -> None:
+    expected, actual = list(expected), list(actual)
+    missing = [k for k in expected if k not in actual]
+    extra = [k for k in actual if k not in expected]
+    if missing or extra:
+        detail = "; ".join(
+            part
+            for part in (
+                f"missing {', '.join(map(str, missing))}" if missing else "",
+                f"not expected {', '.join(map(str, extra))}" if extra else "",
+            )
+            if part
+        )
+        raise ContentError(f"{path}: {where}: {detail}")
+
+
+def _check_language(content: Content, words: LanguageWords, folder: Path) -> None:
+    quiz_file, plans_file, certs_file = (folder / name for name in QUIZ_PLANS_CERTS)
+    _same_keys([q.id for q in content.quiz.questions], words.quiz.questions, quiz_file, "questions")
+    for question in content.quiz.questions:
+        _same_keys(
+            [o.id for o in question.options],
+            words.quiz.questions[question.id].options,
+            quiz_file,
+            f"questions.{question.id}.options",
+        )
+    _same_keys([p.id for p in content.plans.personas], words.plans.personas, plans_file, "personas")
+    _same_keys(content.plans.phases, words.plans.phases, plans_file, "phases")
+    _same_keys(content.plans.tracks, words.plans.tracks, plans_file, "tracks")
+    owners = {"tracks": words.plans.tracks, "personas": words.plans.personas}
+    for name, steps_by_owner in owners.items():
+        for owner, owner_words in steps_by_owner.items():
+            _same_keys(content.plans.phases, owner_words.steps, plans_file, f"{name}.{owner}.steps")
+            for phase, steps in owner_words.steps.items():
+                if not steps:
+                    raise ContentError(f"{plans_file}: {name}.{owner}.steps.{phase}: no steps")
+    ids = [c.id for c in content.credentials.credentials]
+    _same_keys(ids, words.certs.credentials, certs_file, "credentials")
+    used_links = {link for t in content.plans.tracks.values() for link in t.links}
+    used_links |= {link for p in content.plans.personas for link in p.links}
+    missing = sorted(used_links - set(words.messages.links))
+    if missing:
+        raise ContentError(f"{folder / 'messages.yaml'}: links: no label for {', '.join(missing)}")
+
+
+def _check_references(content: Content, root: Path) -> None:
+    links, sources = content.facts.links, content.facts.sources
+    ids = {c.id for c in content.credentials.credentials}
+    for credential in content.credentials.credentials:
+        if credential.link not in links:
+            raise ContentError(f"{root / 'certs.yaml'}: {credential.id}.link: unknown link")
+        if credential.issuer not in sources:
+            raise ContentError(f"{root / 'certs.yaml'}: {credential.id}.issuer: unknown source")
+    for track, makeup in content.plans.tracks.items():
+        for credential_id in makeup.credentials:
+            if credential_id not in ids:
+                where = f"{root / 'plans.yaml'}: tracks.{track}.credentials"
+                raise ContentError(f"{where}: unknown {credential_id}")
+        for link in makeup.links:
+            if link not in links:
+                raise ContentError(f"{root / 'plans.yaml'}: tracks.{track}.links: unknown {link}")
+    for persona in content.plans.personas:
+        for link in persona.links:
+            if link not in links:
+                raise ContentError(f"{root / 'plans.yaml'}: {persona.id}.links: unknown {link}")
+    question_ids = [q.id for q in content.quiz.questions]
+    if len(set(question_ids)) != len(question_ids):
+        raise ContentError(f"{root / 'quiz.yaml'}: questions: ids must be unique")
+
+
+def _load_language(folder: Path, facts: Facts) -> LanguageWords:
+    raw_messages = _read_yaml(folder / "messages.yaml")
+    if not isinstance(raw_messages, dict) or "dates" not in raw_messages:
+        raise ContentError(f"{folder / 'messages.yaml'}: dates: missing")
+    dates = _validate(DateWords, raw_messages["dates"], folder / "messages.yaml")
+    resolver = _FactResolver(facts, dates)
+    parts: dict[str, Any] = {}
+    for part, model in (
+        ("messages", Messages),
+        ("quiz", QuizWords),
+        ("plans", PlanWords),
+        ("certs", CertWords),
+    ):
+        path = folder / f"{part}.yaml"
+        raw = raw_messages if part == "messages" else _read_yaml(path)
+        parts[part] = _validate(model, resolver.resolve(raw, path), path)
+    return LanguageWords(**parts)
+
+
+def load_content(root: Path | None = None, default_language: str = "en") -> Content:
+    """Load every content file under root (default: the shipped content/ folder).
+
+    Raises ContentError naming the file and the field at the first problem found.
+    """
+    if root is None:
+        from content import CONTENT_DIR
+
+        root = CONTENT_DIR
+    facts = _validate(Facts, _read_yaml(root / "facts.yaml"), root / "facts.yaml")
+    _check_facts(facts, root / "facts.yaml")
+    folders = sorted(p.parent for p in root.glob("*/messages.yaml"))
+    if not any(folder.name == default_language for folder in folders):
+        raise ContentError(f"{root / default_language}: the default language folder is missing")
+    content = Content(
+        facts=facts,
+        quiz=_validate(Quiz, _read_yaml(root / "quiz.yaml"), root / "quiz.yaml"),
+        plans=_validate(Plans, _read_yaml(root / "plans.yaml"), root / "plans.yaml"),
+        credentials=_validate(Credentials, _read_yaml(root / "certs.yaml"), root / "certs.yaml"),
+        languages={folder.name: _load_language(folder, facts) for folder in folders},
+        default_language=default_language,
+    )
+    _check_references(content, root)
+    for folder in folders:
+        _check_language(content, content.languages[folder.name], folder)
+    return content

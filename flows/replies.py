@@ -1,0 +1,42 @@
+"""What the dialogue answers with, independent of Telegram: text plus buttons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flows.state import ChatState
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str | None = None  # a callback button, or
+    url: str | None = None  # a link button
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str  # Telegram-flavoured HTML: <b>, <i>, <a href>
+    keyboard: Keyboard = ()
+    # True: show this in place of the message whose button was tapped (no chat spam).
+    replace: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: ChatState
+    replies: tuple[Reply, ...] = ()
+    notice: str | None = None  # a short acknowledgement on the tapped button
+    saved_state: ChatState | None = field(default=None, repr=False)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the state must be saved before the replies go out."""
+        return self.saved_state is not None and self.state != self.saved_state
+
+
+def rows(buttons: list[Button], per_row: int) -> Keyboard:
+    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))

@@ -1,0 +1,277 @@
+"""The schema of content/: every YAML file as pydantic models.
+
+Language-neutral structure (quiz weights, plan makeup, credentials, facts) sits at the top of
+content/; each language has a folder (content/en/, ...) with the words under the same ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+Track = Literal["coding", "billing", "both"]
+TRACKS: tuple[Track, ...] = ("coding", "billing", "both")
+Phase = Literal["day30", "day60", "day90"]
+Level = Literal["entry", "advanced", "specialty"]
+
+# Links may only point at the official bodies the guides name.
+ALLOWED_LINK_DOMAINS = ("aapc.com", "ahima.org", "nhanow.com", "bls.gov", "va.gov", "hhs.gov")
+# A full-width inline button shows about this many characters on a phone.
+BUTTON_LABEL_MAX = 40
+
+
+def _allowed_https(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme != "https":
+        raise ValueError(f"link must use https: {url}")
+    if not any(host == d or host.endswith("." + d) for d in ALLOWED_LINK_DOMAINS):
+        raise ValueError(f"link host {host!r} is not one of {', '.join(ALLOWED_LINK_DOMAINS)}")
+    return url
+
+
+HttpsLink = Annotated[str, AfterValidator(_allowed_https)]
+Text = Annotated[str, Field(min_length=1)]
+ButtonLabel = Annotated[str, Field(min_length=1, max_length=BUTTON_LABEL_MAX)]
+IsoDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2})?$")]
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---- content/facts.yaml -------------------------------------------------------------------
+
+
+class Source(Schema):
+    name: Text
+    short: Text
+    url: HttpsLink | None = None
+    published: IsoDate | None = None
+    cites: list[str] = []
+
+
+class Fact(Schema):
+    text: Text
+    about: Text
+    source: str
+    as_of: IsoDate | None
+    projection: bool = False
+    superseded_by: str | None = None
+
+
+class Facts(Schema):
+    sources: dict[str, Source]
+    links: dict[str, HttpsLink]
+    facts: dict[str, Fact]
+
+
+# ---- content/quiz.yaml, plans.yaml, certs.yaml ----------------------------------------------
+
+
+class QuizOption(Schema):
+    id: Text
+    coding: int = Field(ge=0)
+    billing: int = Field(ge=0)
+    both: int = Field(default=0, ge=0)
+
+
+class QuizQuestion(Schema):
+    id: Text
+    options: list[QuizOption] = Field(min_length=2, max_length=4)
+
+
+class Quiz(Schema):
+    both_when_gap_at_most: int = Field(ge=0, le=100)
+    questions: list[QuizQuestion] = Field(min_length=8, max_length=12)
+
+
+class TrackMakeup(Schema):
+    credentials: list[str] = Field(min_length=1)
+    links: list[str]
+
+
+class PersonaMakeup(Schema):
+    id: Text
+    links: list[str]
+
+
+class Plans(Schema):
+    phases: list[Phase]
+    tracks: dict[Track, TrackMakeup]
+    personas: list[PersonaMakeup] = Field(min_length=1)
+
+
+class Credential(Schema):
+    id: Text
+    issuer: str
+    track: Track
+    level: Level
+    link: str
+
+
+class Credentials(Schema):
+    credentials: list[Credential] = Field(min_length=1)
+
+
+# ---- content/<language>/*.yaml ----------------------------------------------------------------
+
+
+class OptionWords(Schema):
+    label: ButtonLabel
+    reason: Text
+
+
+class QuestionWords(Schema):
+    text: Text
+    options: dict[str, OptionWords]
+
+
+class QuizWords(Schema):
+    questions: dict[str, QuestionWords]
+
+
+class TrackWords(Schema):
+    name: Text
+    credential: Text
+    target: Text
+    linkedin_keyword: Text
+    remote_keyword: Text
+    entry_roles: Text
+    steps: dict[Phase, list[Text]]
+
+
+class PersonaWords(Schema):
+    label: ButtonLabel
+    steps: dict[Phase, list[Text]]
+
+
+class PlanWords(Schema):
+    phases: dict[Phase, Text]
+    tracks: dict[Track, TrackWords]
+    personas: dict[str, PersonaWords]
+
+
+class CredentialWords(Schema):
+    name: Text
+    setting: Text
+    summary: Text
+    exam: Text
+    prerequisites: Text
+    fee: Text
+    renewal: Text
+
+
+class CertWords(Schema):
+    levels: dict[Level, Text]
+    credentials: dict[str, CredentialWords]
+
+
+class DateWords(Schema):
+    months: list[Text] = Field(min_length=12, max_length=12)
+    undated: Text
+    projection: Text
+    cite: Text
+
+
+class WelcomeWords(Schema):
+    text: Text
+    in_progress: Text
+
+
+class ButtonWords(Schema):
+    start_quiz: ButtonLabel
+    continue_quiz: ButtonLabel
+    start_over: ButtonLabel
+    back: ButtonLabel
+    retake_quiz: ButtonLabel
+    other_persona: ButtonLabel
+    compare_credentials: ButtonLabel
+    compare_all: ButtonLabel
+    all_credentials: ButtonLabel
+    take_quiz: ButtonLabel
+    tracks: dict[Track, ButtonLabel]
+
+
+class QuizMessages(Schema):
+    question: Text
+    text_hint: Text
+    no_quiz_running: Text
+
+
+class ResultWords(Schema):
+    headline: dict[Track, Text]
+    summary: dict[Track, Text]
+    split: Text
+    why_title: Text
+    figures: Text
+    persona_prompt: Text
+
+
+class PlanMessages(Schema):
+    title: Text
+    target: Text
+    footer: Text
+    choose_track: Text
+    choose_persona: Text
+
+
+class CertMessages(Schema):
+    menu: Text
+    card: Text
+    compare_title: Text
+    compare_row: Text
+    compare_footer: Text
+
+
+class HelpWords(Schema):
+    text: Text
+
+
+class FallbackWords(Schema):
+    text: Text
+    unknown_command: Text
+    stale_button: Text
+    media: Text
+    error: Text
+
+
+class Messages(Schema):
+    dates: DateWords
+    welcome: WelcomeWords
+    buttons: ButtonWords
+    quiz: QuizMessages
+    result: ResultWords
+    plan: PlanMessages
+    certs: CertMessages
+    tracks: dict[Track, Text]
+    links: dict[str, ButtonLabel]
+    help: HelpWords
+    fallback: FallbackWords
+    commands: dict[str, Annotated[str, Field(min_length=3, max_length=256)]]
+
+
+class LanguageWords(Schema):
+    messages: Messages
+    quiz: QuizWords
+    plans: PlanWords
+    certs: CertWords
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the bot says and knows, validated and with fact placeholders resolved."""
+
+    facts: Facts
+    quiz: Quiz
+    plans: Plans
+    credentials: Credentials
+    languages: Mapping[str, LanguageWords]
+    default_language: str = "en"
+
+    def words(self, language: str) -> LanguageWords:
+        return self.languages.get(language) or self.languages[self.default_language]

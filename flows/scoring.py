@@ -1,0 +1,68 @@
+"""Turns quiz answers into a track, a split and the answers that weighed most."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flows.schema import Quiz, QuizOption, Track
+
+MAX_REASONS = 3
+
+
+@dataclass(frozen=True)
+class Verdict:
+    track: Track
+    coding_percent: int
+    billing_percent: int
+    # (question id, option id) of the answers that weighed most, strongest first.
+    reasons: tuple[tuple[str, str], ...]
+
+
+def _pull(option: QuizOption) -> int:
+    """Positive leans toward coding, negative toward billing."""
+    return option.coding - option.billing
+
+
+def score(quiz: Quiz, answers: Sequence[int]) -> Verdict:
+    """Deterministic: the same answers always give the same verdict."""
+    picked = [
+        (order, question.id, question.options[choice])
+        for order, (question, choice) in enumerate(zip(quiz.questions, answers, strict=False))
+    ]
+    coding = sum(option.coding for _, _, option in picked)
+    billing = sum(option.billing for _, _, option in picked)
+    coding_percent = round(100 * coding / (coding + billing)) if coding + billing else 50
+    billing_percent = 100 - coding_percent
+    gap_allowed = quiz.both_when_gap_at_most + sum(option.both for _, _, option in picked)
+
+    track: Track
+    if abs(coding_percent - billing_percent) <= gap_allowed:
+        track = "both"
+    else:
+        track = "coding" if coding_percent > billing_percent else "billing"
+    return Verdict(track, coding_percent, billing_percent, _reasons(track, picked))
+
+
+Picked = list[tuple[int, str, QuizOption]]  # (question order, question id, chosen option)
+
+
+def _reasons(track: Track, picked: Picked) -> tuple[tuple[str, str], ...]:
+    def ids(entries: Picked) -> list[tuple[str, str]]:
+        return [(question_id, option.id) for _, question_id, option in entries]
+
+    if track == "coding":
+        leaning = sorted((p for p in picked if _pull(p[2]) > 0), key=lambda p: (-_pull(p[2]), p[0]))
+        return tuple(ids(leaning)[:MAX_REASONS])
+    if track == "billing":
+        leaning = sorted((p for p in picked if _pull(p[2]) < 0), key=lambda p: (_pull(p[2]), p[0]))
+        return tuple(ids(leaning)[:MAX_REASONS])
+
+    # Both: what pulled toward the combined role, then the strongest pull each way,
+    # then answers that sat in the middle.
+    toward_both = sorted((p for p in picked if p[2].both > 0), key=lambda p: (-p[2].both, p[0]))
+    to_coding = sorted((p for p in picked if _pull(p[2]) > 0), key=lambda p: (-_pull(p[2]), p[0]))
+    to_billing = sorted((p for p in picked if _pull(p[2]) < 0), key=lambda p: (_pull(p[2]), p[0]))
+    balanced = [p for p in picked if _pull(p[2]) == 0 and p[2].coding > 0 and p[2].both == 0]
+    ordered = toward_both + to_coding[:1] + to_billing[:1] + balanced
+    return tuple(ids(ordered)[:MAX_REASONS])

@@ -1,0 +1,195 @@
+"""Every screen the bot shows, rendered from content into transport-neutral replies."""
+
+from __future__ import annotations
+
+import html
+
+from flows.callbacks import Act, encode
+from flows.plans import Plan
+from flows.replies import Button, Keyboard, Reply, rows
+from flows.schema import Content, Track
+from flows.scoring import Verdict
+from flows.state import ChatState
+
+
+class Views:
+    def __init__(self, content: Content, total_questions: int) -> None:
+        self.content = content
+        self.total = total_questions
+
+    # ---- welcome and quiz ----------------------------------------------------------------
+
+    def welcome(
+        self, language: str, first_name: str, question_number: int | None, version: int
+    ) -> Reply:
+        words = self.content.words(language).messages
+        text = words.welcome.text.format(name=html.escape(first_name), total=self.total)
+        buttons = words.buttons
+        if question_number is None:
+            return Reply(text, ((Button(buttons.start_quiz, encode(Act.START)),),))
+        progress = words.welcome.in_progress.format(number=question_number, total=self.total)
+        keyboard = (
+            (Button(buttons.continue_quiz.format(number=question_number), encode(Act.START)),),
+            (Button(buttons.start_over, encode(Act.START_OVER, version)),),
+        )
+        return Reply(f"{text}\n\n{progress}", keyboard)
+
+    def question(
+        self, language: str, state: ChatState, *, replace: bool, hint: bool = False
+    ) -> Reply:
+        words = self.content.words(language)
+        number = len(state.answers) + 1
+        question = self.content.quiz.questions[number - 1]
+        question_words = words.quiz.questions[question.id]
+        text = words.messages.quiz.question.format(
+            number=number, total=self.total, text=question_words.text
+        )
+        if hint:
+            text = f"{words.messages.quiz.text_hint}\n\n{text}"
+        answers = [
+            (
+                Button(
+                    question_words.options[option.id].label,
+                    encode(Act.ANSWER, state.version, index),
+                ),
+            )
+            for index, option in enumerate(question.options)
+        ]
+        buttons = words.messages.buttons
+        navigation = [Button(buttons.start_over, encode(Act.START_OVER, state.version))]
+        if number > 1:
+            navigation.insert(0, Button(buttons.back, encode(Act.BACK, state.version)))
+        return Reply(text, (*answers, tuple(navigation)), replace=replace)
+
+    # ---- result and plans ------------------------------------------------------------------
+
+    def result(self, language: str, verdict: Verdict, version: int, *, replace: bool) -> Reply:
+        words = self.content.words(language)
+        result = words.messages.result
+        reasons = [
+            f"• {words.quiz.questions[question].options[option].reason}"
+            for question, option in verdict.reasons
+        ]
+        parts = [
+            result.headline[verdict.track],
+            result.split.format(coding=verdict.coding_percent, billing=verdict.billing_percent),
+            result.summary[verdict.track],
+        ]
+        if reasons:
+            parts.append("\n".join([result.why_title, *reasons]))
+        parts += [result.figures, result.persona_prompt]
+        keyboard = (
+            *self.persona_buttons(language, verdict.track),
+            (Button(words.messages.buttons.compare_credentials, encode(Act.CREDENTIALS, "new")),),
+            (Button(words.messages.buttons.retake_quiz, encode(Act.START_OVER, version)),),
+        )
+        return Reply("\n\n".join(parts), keyboard, replace=replace)
+
+    def persona_buttons(self, language: str, track: Track) -> Keyboard:
+        personas = self.content.words(language).plans.personas
+        return tuple(
+            (Button(personas[p.id].label, encode(Act.PLAN, p.id, track)),)
+            for p in self.content.plans.personas
+        )
+
+    def choose_persona(self, language: str, track: Track, *, replace: bool = False) -> Reply:
+        words = self.content.words(language).messages
+        text = words.plan.choose_persona.format(track=words.tracks[track])
+        return Reply(text, self.persona_buttons(language, track), replace=replace)
+
+    def choose_track(self, language: str) -> Reply:
+        words = self.content.words(language).messages
+        tracks = [
+            Button(words.buttons.tracks[t], encode(Act.CHOOSE_TRACK, t))
+            for t in self.content.plans.tracks
+        ]
+        keyboard = (*rows(tracks, 1), (Button(words.buttons.take_quiz, encode(Act.START)),))
+        return Reply(words.plan.choose_track, keyboard)
+
+    def plan(self, language: str, plan: Plan) -> Reply:
+        words = self.content.words(language).messages
+        sections = [
+            words.plan.title.format(persona=plan.persona_label, track=plan.track_name),
+            words.plan.target.format(target=plan.target),
+            *(
+                "\n".join([f"<b>{phase.title}</b>", *(f"• {step.text}" for step in phase.steps)])
+                for phase in plan.phases
+            ),
+            words.plan.footer,
+        ]
+        links = [Button(words.links[key], url=self.content.facts.links[key]) for key in plan.links]
+        keyboard = (
+            *rows(links, 2),
+            (Button(words.buttons.other_persona, encode(Act.PERSONAS, plan.track)),),
+            (Button(words.buttons.compare_credentials, encode(Act.CREDENTIALS, "new")),),
+        )
+        return Reply("\n\n".join(sections), keyboard)
+
+    # ---- credentials -----------------------------------------------------------------------
+
+    def _credential_buttons(self) -> list[Button]:
+        return [
+            Button(c.id.upper(), encode(Act.CREDENTIAL, c.id))
+            for c in self.content.credentials.credentials
+        ]
+
+    def credentials_menu(self, language: str, *, replace: bool = False) -> Reply:
+        words = self.content.words(language).messages
+        keyboard = (
+            *rows(self._credential_buttons(), 4),
+            (Button(words.buttons.compare_all, encode(Act.COMPARE)),),
+        )
+        return Reply(words.certs.menu, keyboard, replace=replace)
+
+    def credential(self, language: str, credential_id: str) -> Reply:
+        words = self.content.words(language)
+        credential = next(c for c in self.content.credentials.credentials if c.id == credential_id)
+        card = words.certs.credentials[credential_id]
+        text = words.messages.certs.card.format(
+            code=credential.id.upper(),
+            name=card.name,
+            issuer=self.content.facts.sources[credential.issuer].short,
+            level=words.certs.levels[credential.level],
+            summary=card.summary,
+            track=words.messages.tracks[credential.track],
+            setting=card.setting,
+            exam=card.exam,
+            prerequisites=card.prerequisites,
+            fee=card.fee,
+            renewal=card.renewal,
+            url=self.content.facts.links[credential.link],
+        )
+        buttons = words.messages.buttons
+        keyboard = (
+            (
+                Button(buttons.all_credentials, encode(Act.CREDENTIALS, "here")),
+                Button(buttons.compare_all, encode(Act.COMPARE)),
+            ),
+        )
+        return Reply(text, keyboard, replace=True)
+
+    def compare_credentials(self, language: str) -> Reply:
+        words = self.content.words(language)
+        certs = words.messages.certs
+        lines = [
+            certs.compare_row.format(
+                code=c.id.upper(),
+                issuer=self.content.facts.sources[c.issuer].short,
+                track=words.messages.tracks[c.track],
+                level=words.certs.levels[c.level],
+                setting=words.certs.credentials[c.id].setting,
+            )
+            for c in self.content.credentials.credentials
+        ]
+        text = "\n\n".join([certs.compare_title, *lines, certs.compare_footer])
+        return Reply(text, rows(self._credential_buttons(), 4), replace=True)
+
+    # ---- help and fallbacks ----------------------------------------------------------------
+
+    def help(self, language: str) -> Reply:
+        words = self.content.words(language).messages
+        return Reply(words.help.text, ((Button(words.buttons.start_quiz, encode(Act.START)),),))
+
+    def note(self, language: str, key: str) -> Reply:
+        """One of the short fallback lines: text, unknown_command, media, error."""
+        return Reply(getattr(self.content.words(language).messages.fallback, key))
