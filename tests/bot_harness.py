@@ -1,0 +1,108 @@
+"""Running the real bot against the stub Bot API: in-process, or as `python -m bot`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from telegram.ext import Application
+
+from bot.app import build_application, polling
+from bot.config import Settings
+from flows.schema import Content
+from tests.stub_bot_api import StubBotApi
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def settings_for(stub: StubBotApi, database_url: str, **overrides: object) -> Settings:
+    return Settings.model_validate(
+        {"token": stub.token, "api_url": stub.url, "database_url": database_url, **overrides}
+    )
+
+
+@asynccontextmanager
+async def running_bot(
+    stub: StubBotApi, content: Content, database_url: str, **overrides: object
+) -> AsyncIterator[Application]:
+    application = build_application(settings_for(stub, database_url, **overrides), content)
+    async with polling(application, poll_timeout=1):
+        yield application
+
+
+class BotProcess:
+    """`python -m bot` as a child process, pointed at the stub."""
+
+    def __init__(
+        self,
+        stub: StubBotApi,
+        database_url: str,
+        log_path: Path,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
+        self.env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": stub.token,
+            "TELEGRAM_API_URL": stub.url,
+            "DATABASE_URL": database_url,
+            "PYTHONUNBUFFERED": "1",
+            **(extra_env or {}),
+        }
+        self.stub = stub
+        self.log_path = log_path
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self, wait_seconds: float = 20.0) -> None:
+        """Start the process and wait until it is about to poll for updates (PTB deletes any
+        webhook right before its first getUpdates, which the stub records at once)."""
+        polls_before = len(self.stub.calls_to("deleteWebhook"))
+        with self.log_path.open("ab") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                cwd=PROJECT_ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + wait_seconds
+        while len(self.stub.calls_to("deleteWebhook")) <= polls_before:
+            if self.process.returncode is not None:
+                raise AssertionError(f"bot exited with {self.process.returncode}:\n{self.log()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"bot did not poll within {wait_seconds}s:\n{self.log()}")
+            await asyncio.sleep(0.05)
+
+    async def kill(self) -> None:
+        """SIGKILL: no chance to flush or say goodbye."""
+        assert self.process is not None
+        self.process.kill()
+        await self.process.wait()
+
+    async def terminate(self, wait_seconds: float = 15.0) -> int:
+        """SIGTERM, as a platform sends on shutdown; returns the exit code."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            async with asyncio.timeout(wait_seconds):
+                return await self.process.wait()
+        except TimeoutError:
+            self.process.kill()
+            raise AssertionError(
+                f"bot ignored SIGTERM for {wait_seconds}s:\n{self.log()}"
+            ) from None
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    async def stop_quietly(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()

@@ -1,0 +1,53 @@
+"""Every screen the dialogue can draw, for checks that must hold on all of them."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+from flows.dialogue import Dialogue
+from flows.replies import Reply
+from flows.schema import TRACKS
+from flows.scoring import Verdict
+from flows.state import ChatState
+
+TELEGRAM_TEXT_LIMIT = 4096
+
+
+def visible_length(text: str) -> int:
+    """Length as Telegram counts it: after HTML parsing, in UTF-16 code units."""
+    plain = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return len(plain.encode("utf-16-le")) // 2
+
+
+def all_screens(dialogue: Dialogue) -> Iterator[tuple[str, Reply]]:
+    views = dialogue.views
+    content = dialogue.content
+    for language in content.languages:
+        yield f"{language}/welcome", views.welcome(language, "Ana", None, 0)
+        yield f"{language}/welcome-resume", views.welcome(language, "Ana", 3, 7)
+        state = ChatState(step="q1")
+        for number in range(1, dialogue.quiz.total + 1):
+            state = ChatState(version=10**8, step=f"q{number}", answers=(0,) * (number - 1))
+            yield f"{language}/q{number}", views.question(language, state, replace=True)
+            yield (
+                f"{language}/q{number}-hint",
+                views.question(language, state, replace=False, hint=True),
+            )
+        for track in TRACKS:
+            reasons = tuple((q.id, q.options[0].id) for q in content.quiz.questions[:3])
+            verdict = Verdict(track, 50, 50, reasons)
+            yield f"{language}/result-{track}", views.result(language, verdict, 10**8, replace=True)
+            yield f"{language}/personas-{track}", views.choose_persona(language, track)
+            for persona in dialogue.plans.persona_ids:
+                plan = dialogue.plans.compose(language, persona, track)
+                yield f"{language}/plan-{persona}-{track}", views.plan(language, plan)
+        yield f"{language}/choose-track", views.choose_track(language)
+        yield f"{language}/credentials", views.credentials_menu(language)
+        yield f"{language}/compare", views.compare_credentials(language)
+        for credential in content.credentials.credentials:
+            yield f"{language}/card-{credential.id}", views.credential(language, credential.id)
+        yield f"{language}/help", views.help(language)
+        for note in ("text", "unknown_command", "media", "error", "stale_button"):
+            yield f"{language}/note-{note}", views.note(language, note)
