@@ -14,6 +14,7 @@ from bot import handlers
 from bot.config import Settings
 from bot.conversation import Conversation
 from bot.processor import PerChatUpdateProcessor
+from bot.requests import RetryingRequest
 from bot.storage import Storage, open_storage
 from flows.dialogue import COMMANDS, Dialogue
 from flows.schema import Content
@@ -21,6 +22,9 @@ from flows.schema import Content
 log = logging.getLogger(__name__)
 
 STORAGE = "storage"
+# As python-telegram-bot's default for its own request object: one connection per update
+# being handled at once.
+CONNECTION_POOL_SIZE = 256
 
 
 def build_application(settings: Settings, content: Content) -> Application:
@@ -34,6 +38,11 @@ def build_application(settings: Settings, content: Content) -> Application:
             Defaults(
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .request(
+            RetryingRequest(
+                connection_pool_size=CONNECTION_POOL_SIZE, read_timeout=settings.api_timeout
             )
         )
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))

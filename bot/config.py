@@ -32,6 +32,8 @@ class Settings(BaseModel):
     # Benchmarks only: switch off the bot's own flood control to measure raw capacity.
     rate_limit: bool = True
     max_concurrent_updates: int = Field(default=256, ge=1)
+    # Seconds to wait for the Bot API to answer one request before retrying it.
+    api_timeout: float = Field(default=5.0, gt=0)
 
     @field_validator("api_url")
     @classmethod

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -19,7 +21,7 @@ from telegram.ext import (
 )
 
 from bot.conversation import Conversation
-from bot.delivery import deliver
+from bot.delivery import deliver, to_markup
 from bot.logs import chat_ref
 from flows.dialogue import COMMANDS, Dialogue
 from flows.replies import Outcome
@@ -48,21 +50,45 @@ def update_kind(update: Update) -> str:
     return "other"
 
 
-async def respond(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, step: Step
-) -> None:
+def logged(name: str) -> Callable[[Handler], Handler]:
+    """One INFO line per update: its type, a hashed chat id, the handler and the duration.
+    Never the user's words."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            started = time.perf_counter()
+            try:
+                await handler(update, context)
+            finally:
+                chat = update.effective_chat
+                log.info(
+                    "update=%s chat=%s handler=%s ms=%.1f",
+                    update_kind(update),
+                    _ref(context, chat.id) if chat else "-",
+                    name,
+                    (time.perf_counter() - started) * 1000,
+                )
+
+        return run
+
+    return decorate
+
+
+async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step) -> None:
     """Run one dialogue step for the update's chat and deliver what it says.
 
     Every callback query is answered, even when something fails, so the button's spinner
     always stops; failures then reach the error handler.
     """
-    started = time.perf_counter()
     conversation: Conversation = context.bot_data[CONVERSATION]
     chat = update.effective_chat
+    query = update.callback_query
     if chat is None:
+        if query is not None:
+            await query.answer()
         return
     person = person_of(update)
-    query = update.callback_query
     answered = False
     try:
         outcome = await conversation.step(
@@ -78,13 +104,6 @@ async def respond(
                 await query.answer()
             except TelegramError:
                 log.warning("could not answer callback query in chat %s", _ref(context, chat.id))
-        log.info(
-            "update=%s chat=%s handler=%s ms=%.1f",
-            update_kind(update),
-            _ref(context, chat.id),
-            name,
-            (time.perf_counter() - started) * 1000,
-        )
 
 
 def _ref(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> str:
@@ -92,27 +111,62 @@ def _ref(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> str:
 
 
 def on_command(name: str) -> Handler:
+    @logged(f"/{name}")
     async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await respond(update, context, f"/{name}", lambda d, s, p: d.command(s, p, name))
+        await respond(update, context, lambda d, s, p: d.command(s, p, name))
 
     return handle
 
 
+@logged("unknown-command")
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await respond(update, context, "unknown-command", lambda d, s, p: d.command(s, p, ""))
+    await respond(update, context, lambda d, s, p: d.command(s, p, ""))
 
 
+@logged("tap")
 async def on_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    data = update.callback_query.data if update.callback_query else None
-    await respond(update, context, "tap", lambda d, s, p: d.tap(s, p, data))
+    query = update.callback_query
+    assert query is not None
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:
+        await query.answer()  # a button outside a private chat: nothing to do but stop the spinner
+        return
+    message_id = query.message.message_id if query.message else None
+    await respond(update, context, lambda d, s, p: d.tap(s, p, query.data, message_id))
 
 
+@logged("text")
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await respond(update, context, "text", lambda d, s, p: d.text(s, p))
+    await respond(update, context, lambda d, s, p: d.text(s, p))
 
 
+@logged("media")
 async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await respond(update, context, "media", lambda d, s, p: d.media(s, p))
+    await respond(update, context, lambda d, s, p: d.media(s, p))
+
+
+def addressed_to_bot(text: str, bot_username: str) -> bool:
+    """In a group, a command is ours when it names this bot, or names no bot and is one of
+    our commands (/start@OtherBot belongs to another bot)."""
+    command = text.split(maxsplit=1)[0].removeprefix("/")
+    name, _, addressee = command.partition("@")
+    if addressee:
+        return addressee.lower() == bot_username.lower()
+    return name.lower() in COMMANDS
+
+
+@logged("group-command")
+async def on_group_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None or not addressed_to_bot(message.text or "", context.bot.username):
+        return
+    conversation: Conversation = context.bot_data[CONVERSATION]
+    reply = conversation.dialogue.group_command(
+        person_of(update), f"https://t.me/{context.bot.username}"
+    )
+    await context.bot.send_message(
+        message.chat_id, reply.text, reply_markup=to_markup(reply.keyboard)
+    )
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -138,11 +192,22 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def register(application: Application) -> None:
-    message = filters.UpdateType.MESSAGE
+    private = filters.ChatType.PRIVATE
+    new_message = filters.UpdateType.MESSAGE
     for name in COMMANDS:
-        application.add_handler(CommandHandler(name, on_command(name), filters=message))
-    application.add_handler(MessageHandler(message & filters.COMMAND, on_unknown_command))
+        application.add_handler(
+            CommandHandler(name, on_command(name), filters=private & new_message)
+        )
+    application.add_handler(
+        MessageHandler(private & new_message & filters.COMMAND, on_unknown_command)
+    )
     application.add_handler(CallbackQueryHandler(on_tap))
-    application.add_handler(MessageHandler(message & filters.TEXT, on_text))
-    application.add_handler(MessageHandler(message & filters.ATTACHMENT, on_media))
+    # Edited messages count as text: the user gets the same gentle pointer.
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGES & filters.TEXT, on_text)
+    )
+    application.add_handler(MessageHandler(private & new_message & filters.ATTACHMENT, on_media))
+    application.add_handler(
+        MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, on_group_command)
+    )
     application.add_error_handler(on_error)

@@ -27,6 +27,7 @@ class Turn:
     state: ChatState
     person: Person
     language: str
+    message_id: int | None = None  # the message whose button was tapped
 
 
 class Dialogue:
@@ -58,6 +59,7 @@ class Dialogue:
         if name == "restart":
             restarted = self.quiz.apply(state, "restart")
             assert restarted is not None, "restart is allowed from every state"
+            restarted = restarted.model_copy(update={"screen": None})  # a new message
             return self._say(
                 state, views.question(language, restarted, replace=False), new_state=restarted
             )
@@ -71,13 +73,21 @@ class Dialogue:
             return self._say(state, views.help(language))
         return self._say(state, views.note(language, "unknown_command"))
 
-    def tap(self, state: ChatState, person: Person, data: str | None) -> Outcome:
-        turn = Turn(state, person, self.language(state, person))
+    def tap(
+        self, state: ChatState, person: Person, data: str | None, message_id: int | None = None
+    ) -> Outcome:
+        turn = Turn(state, person, self.language(state, person), message_id)
         tap = decode(data)
         if tap is None:
             return self._out_of_date(turn)
         handler = getattr(self, f"_on_{tap.act.name.lower()}")
         return handler(turn, tap)
+
+    def group_command(self, person: Person, bot_link: str) -> Reply:
+        """Any command addressed to the bot in a group: suggest a private chat for the quiz.
+        Groups keep no state. bot_link is the bot's t.me address."""
+        language = self.language(ChatState(), person)
+        return self.views.group_pointer(language, f"{bot_link}?start=quiz")
 
     def text(self, state: ChatState, person: Person) -> Outcome:
         language = self.language(state, person)
@@ -103,6 +113,7 @@ class Dialogue:
         moved = self._current(state, tap) and self.quiz.apply(state, "answer", tap.number(1))
         if not moved:
             return self._out_of_date(turn)
+        moved = self._on_screen(moved, turn)
         if moved.step == RESULT:
             verdict = score(self.content.quiz, moved.answers)
             moved = moved.model_copy(update={"track": verdict.track})
@@ -118,6 +129,7 @@ class Dialogue:
         moved = self._current(state, tap) and self.quiz.apply(state, "back")
         if not moved:
             return self._out_of_date(turn)
+        moved = self._on_screen(moved, turn)
         return self._say(state, self.views.question(language, moved, replace=True), new_state=moved)
 
     def _on_start_over(self, turn: Turn, tap: Tap) -> Outcome:
@@ -128,6 +140,9 @@ class Dialogue:
         # Inside the quiz the question message turns back into question 1; from a result,
         # the result stays in the chat and the quiz starts below it.
         replace = self.quiz.in_quiz(state)
+        moved = (
+            self._on_screen(moved, turn) if replace else moved.model_copy(update={"screen": None})
+        )
         return self._say(
             state, self.views.question(language, moved, replace=replace), new_state=moved
         )
@@ -180,6 +195,11 @@ class Dialogue:
     # ---- helpers ---------------------------------------------------------------------------
 
     @staticmethod
+    def _on_screen(state: ChatState, turn: Turn) -> ChatState:
+        """The quiz now lives on the tapped message."""
+        return state.model_copy(update={"screen": turn.message_id})
+
+    @staticmethod
     def _current(state: ChatState, tap: Tap) -> bool:
         """Whether a quiz button was drawn for the state as it is now."""
         return tap.number(0) == state.version
@@ -205,5 +225,9 @@ class Dialogue:
         return Reply(welcome.text, welcome.keyboard, replace=True)
 
     def _out_of_date(self, turn: Turn) -> Outcome:
-        notice = self.content.words(turn.language).messages.fallback.stale_button
-        return self._say(turn.state, self.current_view(turn), notice=notice)
+        """A button that no longer applies: say so, and redraw the tapped message with where
+        the user is now, unless it already shows that (a double tap)."""
+        notes = self.content.words(turn.language).messages.fallback
+        if turn.message_id is not None and turn.message_id == turn.state.screen:
+            return self._say(turn.state, notice=notes.double_tap)
+        return self._say(turn.state, self.current_view(turn), notice=notes.stale_button)

@@ -236,8 +236,14 @@ class FallbackWords(Schema):
     text: Text
     unknown_command: Text
     stale_button: Text
+    double_tap: Annotated[str, Field(min_length=1, max_length=200)]
     media: Text
     error: Text
+
+
+class GroupWords(Schema):
+    text: Text
+    button: ButtonLabel
 
 
 class Messages(Schema):
@@ -252,6 +258,7 @@ class Messages(Schema):
     links: dict[str, ButtonLabel]
     help: HelpWords
     fallback: FallbackWords
+    group: GroupWords
     commands: dict[str, Annotated[str, Field(min_length=3, max_length=256)]]
 
 

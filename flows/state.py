@@ -23,6 +23,9 @@ class ChatState(BaseModel):
     track: Track | None = None
     persona: str | None = None
     language: str | None = None
+    # The message that shows the quiz right now; a stale tap on it needs no redraw (the tap
+    # that made it stale already redrew it).
+    screen: int | None = None
 
     def advanced(self, **changes: object) -> ChatState:
         """A copy with the changes applied and the version moved on by one."""

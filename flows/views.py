@@ -190,6 +190,11 @@ class Views:
         words = self.content.words(language).messages
         return Reply(words.help.text, ((Button(words.buttons.start_quiz, encode(Act.START)),),))
 
+    def group_pointer(self, language: str, private_chat_url: str) -> Reply:
+        """In a group: the quiz is personal, so point to a private chat."""
+        words = self.content.words(language).messages.group
+        return Reply(words.text, ((Button(words.button, url=private_chat_url),),))
+
     def note(self, language: str, key: str) -> Reply:
         """One of the short fallback lines: text, unknown_command, media, error."""
         return Reply(getattr(self.content.words(language).messages.fallback, key))

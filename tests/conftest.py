@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+
 import pytest
 
 from flows.content import load_content
 from flows.dialogue import Dialogue
 from flows.schema import Content
+from tests.bot_harness import running_bot
+from tests.stub_bot_api import StubBotApi
 
 
 @pytest.fixture(scope="session")
@@ -17,3 +22,25 @@ def content() -> Content:
 @pytest.fixture(scope="session")
 def dialogue(content: Content) -> Dialogue:
     return Dialogue(content)
+
+
+@pytest.fixture
+async def stub() -> AsyncIterator[StubBotApi]:
+    """A local stub Telegram Bot API server on 127.0.0.1."""
+    async with StubBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+
+
+@pytest.fixture
+async def bot(stub: StubBotApi, content: Content, database_url: str) -> AsyncIterator[None]:
+    """The real bot, polling the stub; afterwards, no request broke Telegram's rules and
+    every button tap was answered."""
+    async with running_bot(stub, content, database_url):
+        yield
+    stub.assert_no_violations()
+    assert not stub.unanswered_callback_queries(), "every callback query must be answered"

@@ -3,45 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
-
-from flows.schema import Content
-from tests.bot_harness import running_bot
+from tests.quiz_routes import ROUTES, TOTAL, start_quiz
 from tests.stub_bot_api import FakeUser, StubBotApi
-
-TOTAL = 10
-
-
-@pytest.fixture
-async def stub() -> AsyncIterator[StubBotApi]:
-    async with StubBotApi() as server:
-        yield server
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'bot.sqlite3'}"
-
-
-@pytest.fixture
-async def bot(stub: StubBotApi, content: Content, database_url: str) -> AsyncIterator[None]:
-    async with running_bot(stub, content, database_url):
-        yield
-    stub.assert_no_violations()
-    assert not stub.unanswered_callback_queries(), "every callback query must be answered"
 
 
 def answer_labels(user: FakeUser) -> list[str]:
     """The answer buttons of the question on screen (all rows but the navigation row)."""
     return [row[0].text for row in user.last_message.buttons[:-1]]
-
-
-async def start_quiz(user: FakeUser) -> None:
-    await user.send("/start")
-    await user.tap("Start the quiz")
 
 
 async def test_the_whole_path_from_start_to_a_plan(stub: StubBotApi, bot: None) -> None:
@@ -59,19 +28,7 @@ async def test_the_whole_path_from_start_to_a_plan(stub: StubBotApi, bot: None) 
     assert not first.messages, "the welcome message turns into question 1"
     assert f"Question 1 of {TOTAL}" in first.last.text
 
-    coding_side = [
-        "Deep, focused puzzle-solving",
-        "Sounds fascinating",
-        "I'd rather go deep on one thing",
-        "As little as possible",
-        "I care more about accuracy",
-        "I'd rather avoid it",
-        "A clinical field, e.g. cardiology",
-        "I can certify first",
-        "It's a must for me",
-        "I'd rather specialise",
-    ]
-    for number, label in enumerate(coding_side, start=1):
+    for number, label in enumerate(ROUTES["coding"], start=1):
         assert f"Question {number} of {TOTAL}" in user.last_message.text
         assert ("◀ Back" in user.last_message.button_texts()) == (number > 1)
         assert "↺ Start over" in user.last_message.button_texts()
@@ -178,14 +135,33 @@ async def test_back_and_start_over(stub: StubBotApi, bot: None) -> None:
     assert "◀ Back" not in user.last_message.button_texts()
 
 
-async def test_a_stale_button_is_answered_and_changes_nothing(stub: StubBotApi, bot: None) -> None:
+async def test_a_button_on_an_old_message_is_answered_and_redraws_it(
+    stub: StubBotApi, bot: None
+) -> None:
     user = stub.user(1005, "Eve")
     await start_quiz(user)
-    quiz_message = user.last_message
-    stale_data = quiz_message.buttons[0][0].callback_data
-    await user.tap(answer_labels(user)[0])
-    again = await user.tap_data(stale_data, message=quiz_message.message_id)
-    assert again.callback_answer and "out of date" in again.callback_answer.text
+    await user.tap(ROUTES["coding"][0])
+    old = user.last_message
+    await user.send("/restart")
+    assert f"Question 1 of {TOTAL}" in user.last_message.text
+    await user.tap(ROUTES["coding"][0])
+    stale = await user.tap_data(old.buttons[0][0].callback_data, message=old.message_id)
+    assert "out of date" in stale.callback_answer.text
+    [redrawn] = stale.edits
+    assert redrawn.message_id == old.message_id
+    assert f"Question 2 of {TOTAL}" in redrawn.text, "the old message shows where the user is"
+    await user.tap(ROUTES["coding"][1])
+    assert f"Question 3 of {TOTAL}" in user.last_message.text
+
+
+async def test_a_double_tap_is_acknowledged_once(stub: StubBotApi, bot: None) -> None:
+    user = stub.user(1008, "Fay")
+    await start_quiz(user)
+    question = user.last_message
+    await user.tap(ROUTES["coding"][0])
+    again = await user.tap_data(question.buttons[0][0].callback_data, message=question.message_id)
+    assert again.callback_answer.text == "Got it, one tap is enough 👍"
+    assert not again.edits and not again.messages
     assert f"Question 2 of {TOTAL}" in user.last_message.text
 
 

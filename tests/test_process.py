@@ -5,19 +5,14 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.bot_harness import PROJECT_ROOT, BotProcess
-from tests.stub_bot_api import StubBotApi
-
-
-@pytest.fixture
-async def stub() -> AsyncIterator[StubBotApi]:
-    async with StubBotApi() as server:
-        yield server
+from tests.quiz_routes import HEADLINES, ROUTES
+from tests.stub_bot_api import FaultKind, FaultRule, StubBotApi
 
 
 async def run_bot_without(variable: str) -> tuple[int, str]:
@@ -52,32 +47,20 @@ async def test_resume_after_the_process_is_killed_mid_quiz(
         await bot.start()
         await user.send("/start")
         await user.tap("Start the quiz")
-        for label in (
-            "Deep, focused puzzle-solving",
-            "Sounds fascinating",
-            "I'd rather go deep on one thing",
-        ):
+        for label in ROUTES["coding"][:3]:
             await user.tap(label)
         assert "Question 4 of 10" in user.last_message.text
         await bot.kill()
 
         await bot.start()
-        step = await user.tap("As little as possible")
+        step = await user.tap(ROUTES["coding"][3])
         assert step.callback_answer is not None
         assert "Question 5 of 10" in user.last_message.text
         back = await user.tap("◀ Back")
         assert "Question 4 of 10" in back.last.text, "earlier answers are intact"
-        for label in (
-            "As little as possible",
-            "I care more about accuracy",
-            "I'd rather avoid it",
-            "A clinical field, e.g. cardiology",
-            "I can certify first",
-            "It's a must for me",
-            "I'd rather specialise",
-        ):
+        for label in ROUTES["coding"][3:]:
             await user.tap(label)
-        assert user.last_message.text.startswith("🩺 Your best fit is medical coding.")
+        assert user.last_message.text.splitlines()[0] == HEADLINES["coding"]
     finally:
         await bot.stop_quietly()
     stub.assert_no_violations()
@@ -107,3 +90,54 @@ async def test_the_token_never_reaches_the_logs(
     assert stub.token.split(":")[1] not in log
     if level == "INFO":
         assert "my secret words" not in log, "users' words stay out of INFO logs"
+
+
+async def test_sigterm_finishes_the_update_in_flight_and_exits_0(
+    stub: StubBotApi, tmp_path: Path
+) -> None:
+    bot = BotProcess(stub, f"sqlite:///{tmp_path / 'state.sqlite3'}", tmp_path / "bot.log")
+    user = stub.user(2003, "Ida")
+    try:
+        await bot.start()
+        await user.send("/start")
+        await user.tap("Start the quiz")
+        # The next edit fails until we lift the fault, so the update is still in flight
+        # (being retried) when SIGTERM arrives.
+        failing = stub.faults.add(
+            FaultRule(FaultKind.BAD_GATEWAY, every_nth=1, methods={"editMessageText"})
+        )
+        tap = asyncio.create_task(
+            user.tap("Deep, focused puzzle-solving", until=lambda r: r.edits, reply_timeout=20)
+        )
+        while not failing.injected:  # noqa: ASYNC110 - the stub's counter has no event to await
+            await asyncio.sleep(0.01)
+        started = time.monotonic()
+        exit_code = asyncio.create_task(bot.terminate(wait_seconds=10))
+        await asyncio.sleep(0.3)
+        stub.faults.remove(failing)
+        assert await exit_code == 0
+        assert time.monotonic() - started < 10
+        await tap
+        assert "Question 2 of 10" in user.last_message.text, "the in-flight update finished"
+
+        await bot.start()
+        await user.tap("Sounds fascinating")
+        assert "Question 3 of 10" in user.last_message.text, "and its answer was saved"
+    finally:
+        await bot.stop_quietly()
+    assert "Traceback" not in bot.log()
+
+
+async def test_retry_warnings_never_carry_the_token(stub: StubBotApi, tmp_path: Path) -> None:
+    stub.faults.add(FaultRule(FaultKind.DROP_CONNECTION, every_nth=3))
+    bot = BotProcess(stub, f"sqlite:///{tmp_path / 'state.sqlite3'}", tmp_path / "bot.log")
+    user = stub.user(2004, "Jo")
+    try:
+        await bot.start()
+        await user.send("/start", until=lambda r: r.messages, reply_timeout=20)
+        await user.tap("Start the quiz", until=lambda r: r.edits, reply_timeout=20)
+    finally:
+        await bot.stop_quietly()
+    log = bot.log()
+    assert "retrying" in log, "the faults did produce warnings"
+    assert stub.token not in log and stub.token.split(":")[1] not in log

@@ -49,6 +49,8 @@ from tests.stub_bot_api import (
     FaultKind,
     FaultRule,
     FloodLimits,
+    QuietTuning,
+    ReactionPace,
     StubBotApi,
     parse_html,
     utf16_length,
@@ -296,7 +298,7 @@ async def test_echo_menu_tap_and_edit(stub: StubBotApi, demo_bot: Application) -
     assert menu_message.button_texts() == ["Start the quiz", "Help", "Website"]
     assert menu_message.buttons[1][0].url == "https://example.org"
 
-    replies = await user.tap("Start the quiz")
+    replies = await user.tap("Start the quiz", until=lambda r: r.edits)
     assert replies.callback_answer is not None
     assert replies.callback_answer.text == "Starting!"
     assert [m.text for m in replies.edits] == ["Question 1: pick A or B"]
@@ -317,13 +319,33 @@ async def test_echo_menu_tap_and_edit(stub: StubBotApi, demo_bot: Application) -
     stub.assert_no_violations()
 
 
+async def test_until_condition_must_hold(stub: StubBotApi, demo_bot: Application) -> None:
+    user = stub.user(1001, "Ana")
+    with pytest.raises(AssertionError, match=r"the `until` condition never held.*sent #"):
+        await user.send("only one reply", until=lambda r: len(r.messages) > 1, reply_timeout=0.5)
+
+
+def test_quiet_period_adapts_to_the_bots_pace() -> None:
+    pace = ReactionPace(half_life=5.0, factor=2.0, cap=3.0)
+    assert pace.quiet_floor(now=100.0) == 0.0
+    pace.observe(0.4, now=100.0)
+    assert pace.quiet_floor(now=100.0) == pytest.approx(0.8)
+    assert pace.quiet_floor(now=105.0) == pytest.approx(0.4)  # halves every half-life
+    pace.observe(10.0, now=105.0)
+    assert pace.quiet_floor(now=105.0) == 3.0  # capped
+    tuning = QuietTuning(pace=ReactionPace())
+    assert tuning.quiet_period(0.15, now=1.0) == pytest.approx(0.15)
+
+
 async def test_tap_explains_what_buttons_exist(stub: StubBotApi, demo_bot: Application) -> None:
     user = stub.user(1001, "Ana")
     with pytest.raises(AssertionError, match="no message with inline buttons"):
-        await user.tap("Start the quiz")
+        await user.tap("Start the quiz", reply_timeout=0.2)
     await user.send("/menu")
     with pytest.raises(AssertionError, match=r"Buttons available: #\d+: \['Start the quiz'"):
-        await user.tap("Finish")
+        await user.tap("Finish", reply_timeout=0.2)
+    with pytest.raises(AssertionError, match="no button 'a'"):  # substrings start at a word
+        await user.tap("a", reply_timeout=0.2)
     with pytest.raises(AssertionError, match="has no callback_data"):
         await user.tap("Website")
 
@@ -785,7 +807,7 @@ async def test_aio_rate_limiter_defaults_stay_within_flood_limits(
 ) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "1")
     stub.flood_limits = FloodLimits()
-    private_users = [stub.user(3000 + index, f"P{index}") for index in range(45)]
+    private_users = [stub.user(3000 + index, f"P{index}") for index in range(35)]
     group = stub.user(3999, "G", chat_id=-100777, chat_type="supergroup", chat_title="G")
     async with ExtBot(TOKEN, base_url=stub.base_url, rate_limiter=AIORateLimiter()) as bot:
         await asyncio.gather(

@@ -37,6 +37,7 @@ from .replies import (
 from .server import DEFAULT_TOKEN, StubBotApi
 from .stats import StubStats
 from .users import FakeUser
+from .waiting import LoopLagMonitor, QuietTuning, ReactionPace, WaitOptions
 
 __all__ = [
     "DEFAULT_TOKEN",
@@ -54,7 +55,10 @@ __all__ = [
     "FaultKind",
     "FaultRule",
     "FloodLimits",
+    "LoopLagMonitor",
     "ParsedText",
+    "QuietTuning",
+    "ReactionPace",
     "RecordedCall",
     "Replies",
     "ReplyEvent",
@@ -66,6 +70,7 @@ __all__ = [
     "UpdateTiming",
     "UploadedFile",
     "Violation",
+    "WaitOptions",
     "WebhookDelivery",
     "parse_html",
     "utf16_length",

@@ -29,6 +29,7 @@ class ChatState:
         "last_request_at",
         "messages",
         "messages_limit",
+        "requests_held",
         "requests_seen",
         "settle_not_before",
         "updates_injected",
@@ -44,8 +45,10 @@ class ChatState:
         self.blocked_bot = False
         self.requests_seen = 0
         self.last_request_at = 0.0
-        # After a 429 the bot is expected to retry later: waiters keep waiting until then.
+        # After a 429 or an injected fault the bot is expected to retry: waiters keep
+        # waiting until then; requests held by a TIMEOUT fault count as ongoing activity.
         self.settle_not_before = 0.0
+        self.requests_held = 0
         self.awaiting_reaction: deque[UpdateTiming] = deque()
         self.updates_injected = 0
         self._updates_at_previous_request = 0
@@ -53,10 +56,6 @@ class ChatState:
         self._next_message_id = 1
         self._collectors: list[list[ReplyEvent]] = []
         self._activity = asyncio.Event()
-
-    @property
-    def is_private(self) -> bool:
-        return self.chat.get("type") == "private"
 
     def next_message_id(self) -> int:
         """Message ids grow per chat and are shared by the users' and the bot's messages."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from aiohttp import web
 
+from .chats import ChatState
 from .core import ApiCall, MethodHandler, StubCore
 from .decoding import decode_request
 from .errors import NGINX_BAD_GATEWAY, NOT_FOUND, OTHER_GET_UPDATES, UNAUTHORIZED, ApiError
@@ -23,6 +24,7 @@ from .methods_bot import BOT_METHODS, commands_key
 from .methods_messages import MESSAGE_METHODS
 from .models import BotMessage, CallbackQueryRecord, RecordedCall, UpdateTiming, Violation
 from .replies import RequestRejected
+from .stats import StubStats
 from .users import FakeUser
 from .waiting import QuietTuning
 
@@ -89,6 +91,8 @@ class StubBotApi(StubCore):
         self._stopping = asyncio.Event()
         self._methods: dict[str, MethodHandler] = {**BOT_METHODS, **MESSAGE_METHODS}
         self.quiet_tuning = QuietTuning()
+        # After an injected 502/drop/timeout, fake users wait this long for the bot's retry.
+        self.fault_recovery_grace = 1.0
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> Self:
@@ -250,64 +254,71 @@ class StubBotApi(StubCore):
 
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
         arrived_at = time.monotonic()
-        cpu_started = time.thread_time()
+        cpu = _CpuClock(self.stats)
         method_name = request.match_info["method"]
-        method = method_name.lower()
-        stats = self.stats
-        stats.requests_by_method[method_name] += 1
-        stats.bytes_received += request.content_length or 0
+        self.stats.requests_by_method[method_name] += 1
+        self.stats.bytes_received += request.content_length or 0
         if request.match_info["token"] != self.token:
             return self._respond(ApiError(401, UNAUTHORIZED).payload(), 401)
-        params: dict[str, Any] = {}
-        call: ApiCall | None = None
+        call = ApiCall(method_name, {}, {}, arrived_at)
         chat_id: int | str | None = None
         status, body = 200, None
         try:
             decoded = await decode_request(request)
-            params = decoded.params
-            call = ApiCall(method_name, params, decoded.files, arrived_at)
-            chat_id = self.chat_of_call(method, params)
-            connection = id(request.protocol)
-            self.flood.check_waits(method_name, chat_id, connection, arrived_at)
-            rule = self.faults.pick(method)
-            if rule is not None:
-                stats.faults_injected[rule.kind.value] += 1
-                if rule.kind is FaultKind.TOO_MANY_REQUESTS:
-                    self.flood.note_retry_after(
-                        method, chat_id, rule.retry_after, connection, arrived_at
-                    )
-                    raise ApiError(
-                        429, f"Too Many Requests: retry after {rule.retry_after}", rule.retry_after
-                    )
-                stats.handler_cpu_seconds += time.thread_time() - cpu_started
-                return await self._inject_fault(request, rule, method_name, chat_id, arrived_at)
-            self.flood.consume(method, chat_id, connection, arrived_at)
-            handler = self._methods.get(method)
-            if handler is None:
-                raise ApiError(404, NOT_FOUND)
-            result = handler(self, call)
-            if inspect.isawaitable(result):
-                stats.handler_cpu_seconds += time.thread_time() - cpu_started
-                result = await result
-                cpu_started = time.thread_time()
-            body = {"ok": True, "result": result}
+            call.params, call.files = decoded.params, decoded.files
+            chat_id = self.chat_of_call(method_name.lower(), call.params)
+            outcome = await self._process(request, call, chat_id, cpu)
+            if isinstance(outcome, web.StreamResponse):
+                return outcome  # an injected fault
+            body = {"ok": True, "result": outcome}
         except ApiError as error:
             status, body = error.error_code, error.payload()
             if error.description == OTHER_GET_UPDATES and _client_gone(request):
                 return self._respond(body, status)  # an abandoned long poll, not a conflict
-            self._note_error(method_name, params, chat_id, error, arrived_at)
+            self._note_error(method_name, call.params, chat_id, error, arrived_at)
         chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
         if chat is not None:
             gap = chat.note_request(arrived_at, ok=status == 200)
             if gap is not None:
                 self.quiet_tuning.pace.observe(gap, arrived_at)
-        if self.record_calls and call is not None:
+        if self.record_calls:
             self.calls.append(
-                RecordedCall(method_name, params, call.files, arrived_at, status, body)
+                RecordedCall(method_name, call.params, call.files, arrived_at, status, body)
             )
         response = self._respond(body, status)
-        stats.handler_cpu_seconds += time.thread_time() - cpu_started
+        cpu.pause()
         return response
+
+    async def _process(
+        self, request: web.Request, call: ApiCall, chat_id: int | str | None, cpu: _CpuClock
+    ) -> Any:
+        """Apply retry_after bookkeeping, faults and flood control, then run the method.
+        Returns the method's result, or the response of an injected fault."""
+        method = call.method.lower()
+        connection = id(request.protocol)
+        self.flood.check_waits(call.method, chat_id, connection, call.arrived_at)
+        rule = self.faults.pick(method)
+        if rule is not None:
+            self.stats.faults_injected[rule.kind.value] += 1
+            if rule.kind is FaultKind.TOO_MANY_REQUESTS:
+                self.flood.note_retry_after(
+                    method, chat_id, rule.retry_after, connection, call.arrived_at
+                )
+                raise ApiError(
+                    429, f"Too Many Requests: retry after {rule.retry_after}", rule.retry_after
+                )
+            cpu.pause()
+            return await self._inject_fault(request, rule, call, chat_id)
+        self.flood.consume(method, chat_id, connection, call.arrived_at)
+        handler = self._methods.get(method)
+        if handler is None:
+            raise ApiError(404, NOT_FOUND)
+        result = handler(self, call)
+        if inspect.isawaitable(result):
+            cpu.pause()
+            result = await result
+            cpu.resume()
+        return result
 
     def _respond(self, body: Any, status: int) -> web.Response:
         payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
@@ -336,27 +347,65 @@ class StubBotApi(StubCore):
             chat.record(RequestRejected(method, error.error_code, error.description))
 
     async def _inject_fault(
-        self,
-        request: web.Request,
-        rule: FaultRule,
-        method: str,
-        chat_id: int | str | None,
-        arrived_at: float,
+        self, request: web.Request, rule: FaultRule, call: ApiCall, chat_id: int | str | None
     ) -> web.StreamResponse:
         chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
         if chat is not None:
             code = 502 if rule.kind is FaultKind.BAD_GATEWAY else 0
-            chat.record(RequestRejected(method, code, f"injected fault: {rule.kind.value}"))
-            chat.note_request(arrived_at, ok=False)
+            chat.record(RequestRejected(call.method, code, f"injected fault: {rule.kind.value}"))
+            chat.note_request(call.arrived_at, ok=False)
         if rule.kind is FaultKind.BAD_GATEWAY:
+            response: web.StreamResponse = web.Response(
+                status=502, text=NGINX_BAD_GATEWAY, content_type="text/html"
+            )
             self.stats.responses_by_status[502] += 1
-            return web.Response(status=502, text=NGINX_BAD_GATEWAY, content_type="text/html")
-        if rule.kind is FaultKind.TIMEOUT:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), rule.hold_seconds)
-        if request.transport is not None:
-            request.transport.close()
-        return web.Response()
+        else:
+            if rule.kind is FaultKind.TIMEOUT:
+                await self._hold(request, rule.hold_seconds, chat)
+            if request.transport is not None:
+                request.transport.close()  # the client sees the connection drop, no response
+            response = web.Response()
+        if chat is not None:  # give a retrying bot time to recover before users move on
+            chat.settle_not_before = max(
+                chat.settle_not_before, time.monotonic() + self.fault_recovery_grace
+            )
+        return response
+
+    async def _hold(self, request: web.Request, seconds: float, chat: ChatState | None) -> None:
+        """Keep a request unanswered for ``seconds``, until the client gives up (closes the
+        connection) or the stub stops."""
+        deadline = time.monotonic() + seconds
+        if chat is not None:
+            chat.requests_held += 1
+        try:
+            while not self._stopping.is_set() and not _client_gone(request):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), min(remaining, 0.05))
+        finally:
+            if chat is not None:
+                chat.requests_held -= 1
+
+
+class _CpuClock:
+    """Adds the thread CPU time of the synchronous stretches of one request to the stats
+    (paused around awaits, where other coroutines run)."""
+
+    __slots__ = ("_since", "_stats")
+
+    def __init__(self, stats: StubStats) -> None:
+        self._stats = stats
+        self._since: float | None = time.thread_time()
+
+    def pause(self) -> None:
+        if self._since is not None:
+            self._stats.handler_cpu_seconds += time.thread_time() - self._since
+            self._since = None
+
+    def resume(self) -> None:
+        self._since = time.thread_time()
 
 
 def _client_gone(request: web.Request) -> bool:

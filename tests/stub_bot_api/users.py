@@ -24,6 +24,9 @@ from .waiting import Condition, PendingAction, WaitOptions, wait_until_handled
 if TYPE_CHECKING:
     from .server import StubBotApi
 
+# How long the bot must have been silent in a chat before ``tap`` gives up on a label.
+MISSING_BUTTON_GRACE = 1.0
+
 # A valid 1x1 PNG, used as the default photo a fake user sends.
 TINY_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -43,8 +46,9 @@ class FakeUser:
     plus the quiet period and fails if the bot sent or edited anything. After
     ``reply_timeout`` an ``AssertionError`` describes the update and what the bot did.
 
-    The quiet period adapts to load (see ``QuietTuning``), so a slow, overloaded bot does
-    not make a wait end between two requests of the same handler.
+    The quiet period adapts to load (see ``QuietTuning``) so that an overloaded bot is
+    unlikely to make a wait end between two requests of one handler; where that must
+    never happen (benchmarks at saturation), pass ``until``.
     """
 
     def __init__(
@@ -267,13 +271,15 @@ class FakeUser:
         quiet_period: float | None = None,
         until: Condition | None = None,
     ) -> Replies:
-        """Tap the callback button labelled ``label`` (see ``find_button``). If it is not
-        there yet, wait for the chat to settle (an edit may still be on its way) and look
-        once more before failing."""
+        """Tap the callback button labelled ``label`` (see ``find_button``).
+
+        If it is not there yet, wait until the bot has been silent in this chat for
+        ``MISSING_BUTTON_GRACE`` seconds (an edit may still be on its way, at most
+        ``reply_timeout``) and look once more before failing."""
         try:
             target, button = self.find_button(label, message)
         except AssertionError:
-            await self._settle(reply_timeout)
+            await self._settle(reply_timeout, at_least=MISSING_BUTTON_GRACE)
             target, button = self.find_button(label, message)
         if button.callback_data is None:
             raise AssertionError(
@@ -308,15 +314,15 @@ class FakeUser:
         self.chat.blocked_bot = False
 
     # ------------------------------------------------------------------ internals
-    async def _settle(self, reply_timeout: float | None) -> None:
-        """Wait until no bot request for this chat arrived for the (adaptive) quiet period."""
+    async def _settle(self, reply_timeout: float | None, at_least: float) -> None:
+        """Wait until no bot request for this chat arrived for the (adaptive) quiet period
+        or ``at_least`` seconds, whichever is longer."""
         chat, stub = self.chat, self.stub
         limit = stub.reply_timeout if reply_timeout is None else reply_timeout
         deadline = time.monotonic() + limit
         while (now := time.monotonic()) < deadline:
-            settle_at = chat.last_request_at + stub.quiet_tuning.quiet_period(
-                stub.quiet_period, now
-            )
+            quiet = stub.quiet_tuning.quiet_period(stub.quiet_period, now)
+            settle_at = chat.last_request_at + max(quiet, at_least)
             if now >= settle_at:
                 return
             await chat.wait_for_activity(min(settle_at, deadline) - now)

@@ -26,14 +26,14 @@ class WaitOptions:
 
 
 class LoopLagMonitor:
-    """Measures how late the event loop fires timers. Under heavy load (a bot in the same
-    process saturating the loop) two requests of one handler can be further apart than the
-    quiet period, so waiters stretch it by ``factor * lag``. ``lag`` rises at once and
-    decays slowly (half-life of about 0.7 s)."""
+    """Measures how late the event loop fires timers (a moving average, time constant
+    about ``interval / smoothing`` = 0.2 s). While a bot in the same process saturates the
+    loop, two requests of one handler can be further apart than the quiet period, so
+    waiters stretch it by ``factor * lag``."""
 
-    def __init__(self, interval: float = 0.02, decay: float = 0.9, factor: float = 8.0):
+    def __init__(self, interval: float = 0.02, smoothing: float = 0.1, factor: float = 8.0):
         self.interval = interval
-        self.decay = decay
+        self.smoothing = smoothing
         self.factor = factor
         self.lag = 0.0
         self._task: asyncio.Task[None] | None = None
@@ -60,11 +60,7 @@ class LoopLagMonitor:
             expected = loop.time() + self.interval
             await asyncio.sleep(self.interval)
             late = max(0.0, loop.time() - expected)
-            self.lag = max(late, self.lag * self.decay)
-
-    def report(self, late: float) -> None:
-        """Feed in a lateness observed elsewhere (a waiter whose timer fired late)."""
-        self.lag = max(self.lag, late)
+            self.lag += (late - self.lag) * self.smoothing
 
 
 class ReactionPace:
@@ -137,13 +133,14 @@ async def wait_until_handled(
     tuning: QuietTuning,
 ) -> None:
     """Return once ``action`` is ready and its chat has been quiet for the quiet period
-    (and any ``retry_after`` the bot was given for this chat has passed); raise a
+    (and any ``retry_after`` or fault-recovery time for this chat has passed); raise a
     descriptive ``AssertionError`` after the timeout or on a failed webhook delivery."""
     chat, timing, wait = action.chat, action.timing, action.wait
     limit = default_timeout if wait.reply_timeout is None else wait.reply_timeout
     quiet = default_quiet if wait.quiet_period is None else wait.quiet_period
     started = time.monotonic()
     deadline = started + limit
+    own_extra = 0.0  # grows when this waiter's own timer fired late (the loop was blocked)
     while True:
         now = time.monotonic()
         if timing.delivery_error is not None:
@@ -155,7 +152,9 @@ async def wait_until_handled(
             last_activity = max(
                 chat.last_request_at, timing.fetched_at or started, chat.settle_not_before
             )
-            settle_at = last_activity + tuning.quiet_period(quiet, now)
+            if chat.requests_held:
+                last_activity = now
+            settle_at = last_activity + max(tuning.quiet_period(quiet, now), quiet + own_extra)
             if now >= settle_at:
                 return
             wake_at = min(settle_at, deadline)
@@ -165,9 +164,9 @@ async def wait_until_handled(
             raise AssertionError(timeout_report(action, limit))
         if not await chat.wait_for_activity(wake_at - now):
             # Woken by the timer: if it fired late, the loop was blocked and the bot may not
-            # have had a chance to send its next request yet; account for that before
-            # concluding that the chat is quiet.
-            tuning.lag.report(time.monotonic() - wake_at)
+            # have had a chance to send its next request yet; give it time to catch up.
+            lateness = time.monotonic() - wake_at
+            own_extra = max(own_extra, tuning.lag.factor * lateness)
 
 
 def timeout_report(action: PendingAction, limit: float) -> str:
