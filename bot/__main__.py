@@ -1,7 +1,12 @@
-"""python -m bot: start the CareerPath bot with settings from the environment."""
+"""python -m bot: start the CareerPath bot with settings from the environment.
+
+python -m bot --console runs the same dialogue in the terminal, without Telegram.
+"""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import logging
 import os
 import sys
@@ -10,6 +15,7 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.config import ConfigError, Settings
+from bot.console import run_console
 from bot.logs import configure_logging
 from bot.storage import StorageError
 from flows.content import ContentError, load_content
@@ -18,24 +24,41 @@ from flows.content import ContentError, load_content
 EXIT_CONFIG = 2
 
 
-def main() -> int:
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument(
+        "--console",
+        action="store_true",
+        help="talk to the bot in this terminal: no token, no network needed",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        settings = Settings.from_env(os.environ)
+        settings = Settings.from_env(os.environ, need_token=not args.console)
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
-    configure_logging(settings.log_level, secrets=[settings.token.get_secret_value()])
+    secrets = [settings.token.get_secret_value()] if settings.token else []
+    configure_logging("WARNING" if args.console else settings.log_level, secrets=secrets)
     try:
         content = load_content()
     except ContentError as error:
         print(f"The bot's content is invalid: {error}", file=sys.stderr)
         return EXIT_CONFIG
-    application = build_application(settings, content)
     try:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        if args.console:
+            asyncio.run(run_console(content, settings.database_url, sys.stdin, sys.stdout))
+        else:
+            application = build_application(settings, content)
+            application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     except StorageError as error:
         logging.getLogger("bot").error("%s", error)
         return EXIT_CONFIG
+    except (KeyboardInterrupt, BrokenPipeError):  # Ctrl-C, or `... --console | head`
+        return 0
     return 0
 
 

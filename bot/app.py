@@ -28,6 +28,8 @@ CONNECTION_POOL_SIZE = 256
 
 
 def build_application(settings: Settings, content: Content) -> Application:
+    if settings.token is None:
+        raise ValueError("a Telegram application needs TELEGRAM_BOT_TOKEN")
     token = settings.token.get_secret_value()
     builder = (
         ApplicationBuilder()

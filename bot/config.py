@@ -15,7 +15,8 @@ TELEGRAM_BOT_TOKEN is not set, so the bot cannot connect to Telegram. To get a t
 Telegram, start a chat with @BotFather (https://t.me/BotFather), send /newbot and follow the \
 two prompts (a display name, then a username ending in "bot"); BotFather replies with a token \
 that looks like 123456789:AAE... Keep it secret, then start the bot with \
-`TELEGRAM_BOT_TOKEN='<your token>' python -m bot`."""
+`TELEGRAM_BOT_TOKEN='<your token>' python -m bot`. To try it without Telegram first, run \
+`python -m bot --console`."""
 
 
 class ConfigError(Exception):
@@ -25,7 +26,7 @@ class ConfigError(Exception):
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    token: SecretStr
+    token: SecretStr | None = None  # required to talk to Telegram; the console needs none
     api_url: str = DEFAULT_API_URL
     database_url: str = DEFAULT_DATABASE_URL
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -50,11 +51,11 @@ class Settings(BaseModel):
         return value
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> Settings:
+    def from_env(cls, env: Mapping[str, str], *, need_token: bool = True) -> Settings:
         token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
-        if not token:
+        if need_token and not token:
             raise ConfigError(MISSING_TOKEN)
-        values: dict[str, object] = {"token": token}
+        values: dict[str, object] = {"token": token or None}
         for field, variable in (
             ("api_url", "TELEGRAM_API_URL"),
             ("database_url", "DATABASE_URL"),

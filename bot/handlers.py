@@ -113,7 +113,8 @@ def _ref(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> str:
 def on_command(name: str) -> Handler:
     @logged(f"/{name}")
     async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await respond(update, context, lambda d, s, p: d.command(s, p, name))
+        payload = context.args[0] if context.args else ""  # /start <deep-link payload>
+        await respond(update, context, lambda d, s, p: d.command(s, p, name, payload))
 
     return handle
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flows.callbacks import Tap, decode
+from flows.deeplinks import DeepLink, parse_deep_link
 from flows.plans import PlanBook
 from flows.quiz import RESULT, QuizMachine
 from flows.replies import Outcome, Reply
@@ -40,7 +41,11 @@ class Dialogue:
     def language(self, state: ChatState, person: Person) -> str:
         if state.language in self.content.languages:
             return state.language
-        code = (person.language_code or "").lower()
+        return self.language_for(person.language_code)
+
+    def language_for(self, language_code: str | None) -> str:
+        """The content language for a Telegram language_code such as "es" or "en-US"."""
+        code = (language_code or "").lower()
         for language in self.content.languages:
             if code.startswith(language):
                 return language
@@ -48,9 +53,13 @@ class Dialogue:
 
     # ---- entry points ----------------------------------------------------------------------
 
-    def command(self, state: ChatState, person: Person, name: str) -> Outcome:
+    def command(self, state: ChatState, person: Person, name: str, payload: str = "") -> Outcome:
         language = self.language(state, person)
         views = self.views
+        if name == "start" and payload:
+            link = parse_deep_link(payload, self.plans.persona_ids)
+            if link is not None:
+                return self._follow(Turn(state, person, language), link)
         if name == "start":
             number = self.quiz.question_number(state)
             return self._say(
@@ -72,6 +81,25 @@ class Dialogue:
         if name == "help":
             return self._say(state, views.help(language))
         return self._say(state, views.note(language, "unknown_command"))
+
+    def _follow(self, turn: Turn, link: DeepLink) -> Outcome:
+        state, language = turn.state, turn.language
+        if link.target == "quiz":
+            if self.quiz.in_quiz(state):
+                return self._say(state, self.views.question(language, state, replace=False))
+            begun = self.quiz.apply(state, "begin")
+            assert begun is not None, "begin is allowed outside the quiz"
+            return self._say(
+                state, self.views.question(language, begun, replace=False), new_state=begun
+            )
+        if link.target == "certs":
+            return self.command(state, turn.person, "certs")
+        if link.persona is None:
+            return self.command(state, turn.person, "plan")
+        track = link.track or state.track
+        if track is None:
+            return self._say(state, self.views.choose_track(language, persona=link.persona))
+        return self._show_plan(turn, link.persona, track)
 
     def tap(
         self, state: ChatState, person: Person, data: str | None, message_id: int | None = None
@@ -148,11 +176,13 @@ class Dialogue:
         )
 
     def _on_plan(self, turn: Turn, tap: Tap) -> Outcome:
-        state, language = turn.state, turn.language
         persona, track = tap.args
         if not self.plans.is_persona(persona) or track not in TRACKS:
             return self._out_of_date(turn)
-        chosen: Track = track  # type: ignore[assignment]
+        return self._show_plan(turn, persona, track)  # type: ignore[arg-type]
+
+    def _show_plan(self, turn: Turn, persona: str, chosen: Track) -> Outcome:
+        state, language = turn.state, turn.language
         plan = self.plans.compose(language, persona, chosen)
         changes: dict[str, object] = {}
         if state.persona != persona:

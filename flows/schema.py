@@ -246,6 +246,13 @@ class GroupWords(Schema):
     button: ButtonLabel
 
 
+class ConsoleWords(Schema):
+    intro: Text
+    name: Text
+    opens: Text
+    goodbye: Text
+
+
 class Messages(Schema):
     dates: DateWords
     welcome: WelcomeWords
@@ -259,6 +266,7 @@ class Messages(Schema):
     help: HelpWords
     fallback: FallbackWords
     group: GroupWords
+    console: ConsoleWords
     commands: dict[str, Annotated[str, Field(min_length=3, max_length=256)]]
 
 

@@ -97,10 +97,14 @@ class Views:
         text = words.plan.choose_persona.format(track=words.tracks[track])
         return Reply(text, self.persona_buttons(language, track), replace=replace)
 
-    def choose_track(self, language: str) -> Reply:
+    def choose_track(self, language: str, persona: str | None = None) -> Reply:
+        """Which track a plan should follow; with a persona, the buttons open its plan."""
         words = self.content.words(language).messages
         tracks = [
-            Button(words.buttons.tracks[t], encode(Act.CHOOSE_TRACK, t))
+            Button(
+                words.buttons.tracks[t],
+                encode(Act.PLAN, persona, t) if persona else encode(Act.CHOOSE_TRACK, t),
+            )
             for t in self.content.plans.tracks
         ]
         keyboard = (*rows(tracks, 1), (Button(words.buttons.take_quiz, encode(Act.START)),))

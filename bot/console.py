@@ -1,0 +1,92 @@
+"""python -m bot --console: the same dialogue in a terminal, with no token and no network.
+
+It runs the very flows, content and storage the Telegram bot uses; only the delivery
+differs: messages are printed as text and buttons are numbered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import os
+import re
+from functools import partial
+from typing import TextIO
+
+from bot.conversation import Conversation
+from bot.storage import open_storage
+from flows.dialogue import COMMANDS, Dialogue
+from flows.replies import Button, Outcome
+from flows.schema import Content
+from flows.state import Person
+
+# Telegram never uses chat id 0, so the console's chat cannot clash with a real one.
+CONSOLE_CHAT = 0
+RULE = "─" * 60
+
+
+def plain_text(text: str) -> str:
+    """Telegram HTML as terminal text: links keep their address, other tags go."""
+    text = re.sub(r'<a href="([^"]+)">(.*?)</a>', r"\2 (\1)", text, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+class Console:
+    def __init__(self, conversation: Conversation, stdout: TextIO, language_code: str) -> None:
+        self.conversation = conversation
+        self.dialogue: Dialogue = conversation.dialogue
+        self.out = stdout
+        words = self.dialogue.content.words(self.dialogue.language_for(language_code))
+        self.words = words.messages.console
+        self.person = Person(first_name=self.words.name, language_code=language_code)
+        self.buttons: list[Button] = []  # the newest message's buttons, numbered from 1
+        self.message_id = 0  # the newest message; taps on its buttons replace it
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def show(self, outcome: Outcome) -> None:
+        if outcome.notice:
+            self.say(f"  ({outcome.notice})")
+        for reply in outcome.replies:
+            if not reply.replace:
+                self.message_id += 1
+            self.say(f"{RULE}\n{plain_text(reply.text)}")
+            if reply.keyboard:
+                self.buttons = [button for row in reply.keyboard for button in row]
+                for number, button in enumerate(self.buttons, start=1):
+                    link = f"  ↗ {button.url}" if button.url else ""
+                    self.say(f"  [{number}] {button.label}{link}")
+
+    async def handle(self, line: str) -> None:
+        dialogue, person = self.dialogue, self.person
+        if line.isdigit() and 1 <= int(line) <= len(self.buttons):
+            button = self.buttons[int(line) - 1]
+            if button.url:
+                self.say(self.words.opens.format(url=button.url))
+                return
+            step = partial(
+                dialogue.tap, person=person, data=button.data, message_id=self.message_id
+            )
+        elif line.startswith("/"):
+            name, _, payload = line[1:].partition(" ")
+            name = name.lower() if name.lower() in COMMANDS else ""
+            step = partial(dialogue.command, person=person, name=name, payload=payload.strip())
+        else:
+            step = partial(dialogue.text, person=person)
+        self.show(await self.conversation.step(CONSOLE_CHAT, step))
+
+
+async def run_console(content: Content, database_url: str, stdin: TextIO, stdout: TextIO) -> None:
+    storage = open_storage(database_url)
+    await storage.open()
+    try:
+        language_code = os.environ.get("LANG", "en")[:2]
+        console = Console(Conversation(Dialogue(content), storage), stdout, language_code)
+        console.say(console.words.intro)
+        while line := await asyncio.to_thread(stdin.readline):
+            if line.strip():
+                await console.handle(line.strip())
+        console.say(f"{RULE}\n{console.words.goodbye}")
+    finally:
+        await storage.close()

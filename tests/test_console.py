@@ -1,0 +1,74 @@
+"""python -m bot --console, driven through stdin the way a person would type."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from tests.bot_harness import PROJECT_ROOT
+from tests.quiz_routes import HEADLINES
+
+# The coding route by button number (answers are listed first, in content order).
+CODING_BY_NUMBER = ["1", "1", "3", "1", "3", "3", "1", "3", "1", "2"]
+
+
+async def console(lines: list[str], database: Path) -> tuple[int, str]:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    env.update(
+        DATABASE_URL=f"sqlite:///{database}",
+        LANG="en_US.UTF-8",
+        TELEGRAM_API_URL="http://127.0.0.1:9",
+    )  # nothing listens: no network is used
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "--console",
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    typed = "".join(f"{line}\n" for line in lines).encode()
+    output, _ = await asyncio.wait_for(process.communicate(typed), 60)
+    return process.returncode, output.decode()
+
+
+async def test_the_whole_path_in_the_terminal_without_a_token(tmp_path: Path) -> None:
+    code, output = await console(
+        ["/start", "1", *CODING_BY_NUMBER, "4", "/certs", "7"], tmp_path / "demo.sqlite3"
+    )
+    assert code == 0, output
+    assert "Traceback" not in output
+    assert "[1] ▶ Start the quiz" in output
+    for number in range(1, 11):
+        assert f"Question {number} of 10" in output
+    assert HEADLINES["coding"] in output
+    assert "Which describes you?" in output
+    assert "Military veteran · Medical coding" in output
+    assert "Days 61–90" in output
+    assert "↗ https://www.aapc.com" in output, "link buttons show their address"
+    assert "Certified Billing and Coding Specialist" in output
+    assert "<b>" not in output, "HTML is turned into plain text"
+
+
+async def test_text_numbers_out_of_range_and_commands_are_handled(tmp_path: Path) -> None:
+    code, output = await console(
+        ["/start", "1", "hello", "99", "/nonsense", "2"], tmp_path / "demo.sqlite3"
+    )
+    assert code == 0, output
+    assert "Please tap one of the buttons" in output
+    assert "I don't know that command" in output
+    assert "Question 2 of 10" in output, "the quiz carried on after all that"
+
+
+async def test_the_console_remembers_where_you_were(tmp_path: Path) -> None:
+    database = tmp_path / "demo.sqlite3"
+    await console(["/start", "1", "1", "1"], database)
+    code, output = await console(["/start"], database)
+    assert code == 0
+    assert "You are on question 3 of 10" in output
+    assert "▶ Continue from question 3" in output
