@@ -25,6 +25,9 @@ class Act(StrEnum):
     CREDENTIALS = "cm"  # cm:new (a new message) or cm:here (in place of this one)
     CREDENTIAL = "c"  # c:<credential>
     COMPARE = "cc"  # every credential at a glance
+    PLAN_MENU = "pm"  # what /plan shows, in place of this message
+    GUIDE_MENU = "gm"  # gm:new (a new message) or gm:here (in place of this one)
+    GUIDE_PAGE = "g"  # g:<topic>:<page index>, in place of this message
 
 
 _NUMBER = r"\d{1,9}"
@@ -40,6 +43,9 @@ _SHAPES: dict[Act, tuple[str, ...]] = {
     Act.CREDENTIALS: (r"new|here",),
     Act.CREDENTIAL: (_WORD,),
     Act.COMPARE: (),
+    Act.PLAN_MENU: (),
+    Act.GUIDE_MENU: (r"new|here",),
+    Act.GUIDE_PAGE: (_WORD, r"\d{1,2}"),
 }
 
 

@@ -18,8 +18,9 @@ from flows.schema import (
     Content,
     Credentials,
     DateWords,
-    Fact,
     Facts,
+    Guide,
+    GuideWords,
     LanguageWords,
     Messages,
     Plans,
@@ -61,11 +62,12 @@ def _validate(model: type[Schema], data: Any, path: Path) -> Any:
         raise ContentError(f"{path}: {field}: {first['msg']}{more}") from None
 
 
-def _format_date(fact: Fact, dates: DateWords) -> str:
-    if fact.as_of is None:
+def format_date(as_of: str | None, dates: DateWords, *, projection: bool = False) -> str:
+    """A date as users read it ("May 2024", "2025", "projection to 2032", "undated")."""
+    if as_of is None:
         return dates.undated
-    year, _, month = fact.as_of.partition("-")
-    if fact.projection:
+    year, _, month = as_of.partition("-")
+    if projection:
         return dates.projection.format(year=year)
     return f"{dates.months[int(month) - 1]} {year}" if month else year
 
@@ -80,7 +82,8 @@ class _FactResolver:
     def cite(self, key: str) -> str:
         fact = self._facts.facts[key]
         source = self._facts.sources[fact.source].short
-        return self._dates.cite.format(source=source, date=_format_date(fact, self._dates))
+        date = format_date(fact.as_of, self._dates, projection=fact.projection)
+        return self._dates.cite.format(source=source, date=date)
 
     def _value(self, kind: str, key: str) -> str:
         if kind == "url":
@@ -165,6 +168,22 @@ def _check_language(content: Content, words: LanguageWords, folder: Path) -> Non
     missing = sorted(used_links - set(words.messages.links))
     if missing:
         raise ContentError(f"{folder / 'messages.yaml'}: links: no label for {', '.join(missing)}")
+    _check_guide_words(content, words, folder)
+
+
+def _check_guide_words(content: Content, words: LanguageWords, folder: Path) -> None:
+    guide_file, guide = folder / "guide.yaml", words.guide
+    _same_keys([t.id for t in content.guide.topics], guide.topics, guide_file, "topics")
+    for topic in content.guide.topics:
+        pages = guide.topics[topic.id].pages
+        _same_keys(topic.pages, pages, guide_file, f"topics.{topic.id}.pages")
+        for page, text in pages.items():
+            if not text.strip():
+                raise ContentError(f"{guide_file}: topics.{topic.id}.pages.{page}: empty page")
+        if topic.command not in words.messages.commands:
+            where = f"{folder / 'messages.yaml'}: commands"
+            raise ContentError(f"{where}: no description for /{topic.command}")
+    _same_keys(content.facts.sources, guide.sources.about, guide_file, "sources.about")
 
 
 def _check_references(content: Content, root: Path) -> None:
@@ -190,6 +209,19 @@ def _check_references(content: Content, root: Path) -> None:
     question_ids = [q.id for q in content.quiz.questions]
     if len(set(question_ids)) != len(question_ids):
         raise ContentError(f"{root / 'quiz.yaml'}: questions: ids must be unique")
+    _check_guide(content.guide, root / "guide.yaml")
+
+
+def _check_guide(guide: Guide, path: Path) -> None:
+    for field, values in (
+        ("id", [t.id for t in guide.topics]),
+        ("command", [t.command for t in guide.topics]),
+    ):
+        if len(set(values)) != len(values):
+            raise ContentError(f"{path}: topics: each {field} must be unique")
+    for topic in guide.topics:
+        if len(set(topic.pages)) != len(topic.pages):
+            raise ContentError(f"{path}: topics.{topic.id}.pages: page ids must be unique")
 
 
 def _load_language(folder: Path, facts: Facts) -> LanguageWords:
@@ -204,6 +236,7 @@ def _load_language(folder: Path, facts: Facts) -> LanguageWords:
         ("quiz", QuizWords),
         ("plans", PlanWords),
         ("certs", CertWords),
+        ("guide", GuideWords),
     ):
         path = folder / f"{part}.yaml"
         raw = raw_messages if part == "messages" else _read_yaml(path)
@@ -230,6 +263,7 @@ def load_content(root: Path | None = None, default_language: str = "en") -> Cont
         quiz=_validate(Quiz, _read_yaml(root / "quiz.yaml"), root / "quiz.yaml"),
         plans=_validate(Plans, _read_yaml(root / "plans.yaml"), root / "plans.yaml"),
         credentials=_validate(Credentials, _read_yaml(root / "certs.yaml"), root / "certs.yaml"),
+        guide=_validate(Guide, _read_yaml(root / "guide.yaml"), root / "guide.yaml"),
         languages={folder.name: _load_language(folder, facts) for folder in folders},
         default_language=default_language,
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flows.callbacks import Tap, decode
 from flows.deeplinks import DeepLink, parse_deep_link
+from flows.guide import GuideBook
 from flows.plans import PlanBook
 from flows.quiz import RESULT, QuizMachine
 from flows.replies import Outcome, Reply
@@ -18,7 +19,15 @@ from flows.scoring import score
 from flows.state import ChatState, Person
 from flows.views import Views
 
-COMMANDS = ("start", "plan", "certs", "help", "restart")
+COMMANDS = (
+    "start",
+    "plan",
+    "certs",
+    "guide",
+    *("roles", "training", "salary", "roadmap", "jobs", "sources"),  # the guide's topics
+    "help",
+    "restart",
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,7 @@ class Dialogue:
         self.content = content
         self.quiz = QuizMachine(content.quiz)
         self.plans = PlanBook(content)
+        self.guide = GuideBook(content)
         self.views = Views(content, self.quiz.total)
 
     def language(self, state: ChatState, person: Person) -> str:
@@ -73,11 +83,15 @@ class Dialogue:
                 state, views.question(language, restarted, replace=False), new_state=restarted
             )
         if name == "plan":
-            if state.track:
-                return self._say(state, views.choose_persona(language, state.track))
-            return self._say(state, views.choose_track(language))
+            return self._say(state, self._plan_menu(state, language, replace=False))
         if name == "certs":
             return self._say(state, views.credentials_menu(language))
+        if name == "guide":
+            return self._say(state, views.guide_menu(language))
+        topic = self.guide.for_command(name)
+        if topic:
+            page = views.guide_page(language, self.guide.topic(language, topic), 0, replace=False)
+            return self._say(state, page)
         if name == "help":
             return self._say(state, views.help(language))
         return self._say(state, views.note(language, "unknown_command"))
@@ -222,7 +236,30 @@ class Dialogue:
         state, language = turn.state, turn.language
         return self._say(state, self.views.compare_credentials(language))
 
+    def _on_plan_menu(self, turn: Turn, tap: Tap) -> Outcome:
+        return self._say(turn.state, self._plan_menu(turn.state, turn.language, replace=True))
+
+    def _on_guide_menu(self, turn: Turn, tap: Tap) -> Outcome:
+        in_place = tap.args == ("here",)
+        return self._say(turn.state, self.views.guide_menu(turn.language, replace=in_place))
+
+    def _on_guide_page(self, turn: Turn, tap: Tap) -> Outcome:
+        state, language = turn.state, turn.language
+        topic_id, index = tap.args[0], tap.number(1)
+        topic = self.guide.is_topic(topic_id) and self.guide.topic(language, topic_id)
+        if not topic or index >= len(topic.pages):
+            # A page that no longer exists (the guide changed): back to the menu.
+            notice = self.content.words(language).messages.fallback.stale_button
+            return self._say(state, self.views.guide_menu(language, replace=True), notice=notice)
+        return self._say(state, self.views.guide_page(language, topic, index, replace=True))
+
     # ---- helpers ---------------------------------------------------------------------------
+
+    def _plan_menu(self, state: ChatState, language: str, *, replace: bool) -> Reply:
+        """The first step toward a plan: the persona menu once the track is known."""
+        if state.track:
+            return self.views.choose_persona(language, state.track, replace=replace)
+        return self.views.choose_track(language, replace=replace)
 
     @staticmethod
     def _on_screen(state: ChatState, turn: Turn) -> ChatState:

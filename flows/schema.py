@@ -1,7 +1,8 @@
 """The schema of content/: every YAML file as pydantic models.
 
-Language-neutral structure (quiz weights, plan makeup, credentials, facts) sits at the top of
-content/; each language has a folder (content/en/, ...) with the words under the same ids.
+Language-neutral structure (quiz weights, plan makeup, credentials, the guide's topics,
+facts) sits at the top of content/; each language has a folder (content/en/, ...) with the
+words under the same ids.
 """
 
 from __future__ import annotations
@@ -118,6 +119,23 @@ class Credentials(Schema):
     credentials: list[Credential] = Field(min_length=1)
 
 
+# ---- content/guide.yaml -----------------------------------------------------------------------
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,19}$")]
+
+
+class GuideTopic(Schema):
+    id: Identifier
+    command: Identifier
+    pages: list[Identifier] = Field(min_length=1)
+    # After its own pages, the topic lists every source in content/facts.yaml.
+    lists_sources: bool = False
+
+
+class Guide(Schema):
+    topics: list[GuideTopic] = Field(min_length=1)
+
+
 # ---- content/<language>/*.yaml ----------------------------------------------------------------
 
 
@@ -162,13 +180,37 @@ class CredentialWords(Schema):
     summary: Text
     exam: Text
     prerequisites: Text
+    preparation: Text
     fee: Text
+    pay: Text
     renewal: Text
 
 
 class CertWords(Schema):
     levels: dict[Level, Text]
     credentials: dict[str, CredentialWords]
+
+
+class TopicWords(Schema):
+    title: Text
+    button: ButtonLabel
+    pages: dict[str, Text]
+
+
+class SourceListWords(Schema):
+    entry: Text  # {short} {name} {dates} {about} {cites} {link}
+    link: Text  # {url} {host}
+    no_link: Text
+    live_site: Text  # the date line of a source with no dated figure
+    cites: Text  # {sources}
+    about: dict[str, Text]  # per source id in content/facts.yaml
+
+
+class GuideWords(Schema):
+    menu: Text
+    page_header: Text  # {title} {number} {total}
+    topics: dict[str, TopicWords]
+    sources: SourceListWords
 
 
 class DateWords(Schema):
@@ -194,6 +236,11 @@ class ButtonWords(Schema):
     compare_all: ButtonLabel
     all_credentials: ButtonLabel
     take_quiz: ButtonLabel
+    learn_more: ButtonLabel
+    guide_menu: ButtonLabel
+    next_page: ButtonLabel
+    make_plan: ButtonLabel
+    credentials: ButtonLabel
     tracks: dict[Track, ButtonLabel]
 
 
@@ -275,6 +322,7 @@ class LanguageWords(Schema):
     quiz: QuizWords
     plans: PlanWords
     certs: CertWords
+    guide: GuideWords
 
 
 @dataclass(frozen=True)
@@ -285,6 +333,7 @@ class Content:
     quiz: Quiz
     plans: Plans
     credentials: Credentials
+    guide: Guide
     languages: Mapping[str, LanguageWords]
     default_language: str = "en"
 

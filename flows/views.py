@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from flows.callbacks import Act, encode
+from flows.guide import Topic
 from flows.plans import Plan
 from flows.replies import Button, Keyboard, Reply, rows
 from flows.schema import Content, Track
@@ -81,9 +82,22 @@ class Views:
         keyboard = (
             *self.persona_buttons(language, verdict.track),
             (Button(words.messages.buttons.compare_credentials, encode(Act.CREDENTIALS, "new")),),
+            (self._learn_more(language),),
             (Button(words.messages.buttons.retake_quiz, encode(Act.START_OVER, version)),),
         )
         return Reply("\n\n".join(parts), keyboard, replace=replace)
+
+    def _learn_more(self, language: str) -> Button:
+        """Opens the guide menu in a new message, so the result or plan stays in the chat."""
+        return Button(
+            self.content.words(language).messages.buttons.learn_more,
+            encode(Act.GUIDE_MENU, "new"),
+        )
+
+    def _to_guide_menu(self, language: str) -> tuple[Button, ...]:
+        """The last row of every guide and credential screen: back to the guide menu."""
+        label = self.content.words(language).messages.buttons.guide_menu
+        return (Button(label, encode(Act.GUIDE_MENU, "here")),)
 
     def persona_buttons(self, language: str, track: Track) -> Keyboard:
         personas = self.content.words(language).plans.personas
@@ -97,7 +111,9 @@ class Views:
         text = words.plan.choose_persona.format(track=words.tracks[track])
         return Reply(text, self.persona_buttons(language, track), replace=replace)
 
-    def choose_track(self, language: str, persona: str | None = None) -> Reply:
+    def choose_track(
+        self, language: str, persona: str | None = None, *, replace: bool = False
+    ) -> Reply:
         """Which track a plan should follow; with a persona, the buttons open its plan."""
         words = self.content.words(language).messages
         tracks = [
@@ -108,7 +124,7 @@ class Views:
             for t in self.content.plans.tracks
         ]
         keyboard = (*rows(tracks, 1), (Button(words.buttons.take_quiz, encode(Act.START)),))
-        return Reply(words.plan.choose_track, keyboard)
+        return Reply(words.plan.choose_track, keyboard, replace=replace)
 
     def plan(self, language: str, plan: Plan) -> Reply:
         words = self.content.words(language).messages
@@ -126,6 +142,7 @@ class Views:
             *rows(links, 2),
             (Button(words.buttons.other_persona, encode(Act.PERSONAS, plan.track)),),
             (Button(words.buttons.compare_credentials, encode(Act.CREDENTIALS, "new")),),
+            (self._learn_more(language),),
         )
         return Reply("\n\n".join(sections), keyboard)
 
@@ -142,6 +159,7 @@ class Views:
         keyboard = (
             *rows(self._credential_buttons(), 4),
             (Button(words.buttons.compare_all, encode(Act.COMPARE)),),
+            self._to_guide_menu(language),
         )
         return Reply(words.certs.menu, keyboard, replace=replace)
 
@@ -159,7 +177,9 @@ class Views:
             setting=card.setting,
             exam=card.exam,
             prerequisites=card.prerequisites,
+            preparation=card.preparation,
             fee=card.fee,
+            pay=card.pay,
             renewal=card.renewal,
             url=self.content.facts.links[credential.link],
         )
@@ -169,6 +189,7 @@ class Views:
                 Button(buttons.all_credentials, encode(Act.CREDENTIALS, "here")),
                 Button(buttons.compare_all, encode(Act.COMPARE)),
             ),
+            self._to_guide_menu(language),
         )
         return Reply(text, keyboard, replace=True)
 
@@ -186,13 +207,55 @@ class Views:
             for c in self.content.credentials.credentials
         ]
         text = "\n\n".join([certs.compare_title, *lines, certs.compare_footer])
-        return Reply(text, rows(self._credential_buttons(), 4), replace=True)
+        keyboard = (*rows(self._credential_buttons(), 4), self._to_guide_menu(language))
+        return Reply(text, keyboard, replace=True)
+
+    # ---- the career guide ------------------------------------------------------------------
+
+    def guide_menu(self, language: str, *, replace: bool = False) -> Reply:
+        words = self.content.words(language)
+        buttons = words.messages.buttons
+        topics = [
+            Button(words.guide.topics[t.id].button, encode(Act.GUIDE_PAGE, t.id, 0))
+            for t in self.content.guide.topics
+        ]
+        keyboard = (
+            *rows(topics, 2),
+            (
+                Button(buttons.start_quiz, encode(Act.START)),
+                Button(buttons.make_plan, encode(Act.PLAN_MENU)),
+            ),
+            (Button(buttons.credentials, encode(Act.CREDENTIALS, "here")),),
+        )
+        return Reply(words.guide.menu, keyboard, replace=replace)
+
+    def guide_page(self, language: str, topic: Topic, index: int, *, replace: bool) -> Reply:
+        words = self.content.words(language)
+        buttons = words.messages.buttons
+        total = len(topic.pages)
+        if total == 1:
+            header = f"<b>{topic.title}</b>"
+        else:
+            header = words.guide.page_header.format(
+                title=topic.title, number=index + 1, total=total
+            )
+        paging = []
+        if index > 0:
+            paging.append(Button(buttons.back, encode(Act.GUIDE_PAGE, topic.id, index - 1)))
+        if index < total - 1:
+            paging.append(Button(buttons.next_page, encode(Act.GUIDE_PAGE, topic.id, index + 1)))
+        keyboard = tuple(row for row in (tuple(paging), self._to_guide_menu(language)) if row)
+        return Reply(f"{header}\n\n{topic.pages[index]}", keyboard, replace=replace)
 
     # ---- help and fallbacks ----------------------------------------------------------------
 
     def help(self, language: str) -> Reply:
         words = self.content.words(language).messages
-        return Reply(words.help.text, ((Button(words.buttons.start_quiz, encode(Act.START)),),))
+        keyboard = (
+            (Button(words.buttons.start_quiz, encode(Act.START)),),
+            (self._learn_more(language),),
+        )
+        return Reply(words.help.text, keyboard)
 
     def group_pointer(self, language: str, private_chat_url: str) -> Reply:
         """In a group: the quiz is personal, so point to a private chat."""

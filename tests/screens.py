@@ -48,6 +48,14 @@ def all_screens(dialogue: Dialogue) -> Iterator[tuple[str, Reply]]:
         yield f"{language}/compare", views.compare_credentials(language)
         for credential in content.credentials.credentials:
             yield f"{language}/card-{credential.id}", views.credential(language, credential.id)
+        yield f"{language}/guide-menu", views.guide_menu(language)
+        for topic in content.guide.topics:
+            pages = dialogue.guide.topic(language, topic.id)
+            for index in range(len(pages.pages)):
+                yield (
+                    f"{language}/guide-{topic.id}-{index + 1}",
+                    views.guide_page(language, pages, index, replace=True),
+                )
         yield f"{language}/help", views.help(language)
         for note in ("text", "unknown_command", "media", "error", "stale_button"):
             yield f"{language}/note-{note}", views.note(language, note)

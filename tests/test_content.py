@@ -131,7 +131,8 @@ def _strings(data: object, where: str = ""):
 
 def test_every_dollar_amount_and_percentage_in_copy_comes_from_facts() -> None:
     copy_files = sorted(p for p in CONTENT_DIR.glob("*/*.yaml"))
-    copy_files += [CONTENT_DIR / name for name in ("quiz.yaml", "plans.yaml", "certs.yaml")]
+    neutral = ("quiz.yaml", "plans.yaml", "certs.yaml", "guide.yaml")
+    copy_files += [CONTENT_DIR / name for name in neutral]
     assert copy_files
     offenders = []
     for path in copy_files:
@@ -140,6 +141,22 @@ def test_every_dollar_amount_and_percentage_in_copy_comes_from_facts() -> None:
             if FIGURE.search(without_placeholders):
                 offenders.append(f"{path.relative_to(CONTENT_DIR)}:{where}: {text[:60]}")
     assert not offenders, "figures must come from facts.yaml:\n" + "\n".join(offenders)
+
+
+def test_every_figure_in_copy_is_cited_with_its_source_and_date(content: Content) -> None:
+    """Each text that states {fact:K} also carries a {cite:...} with K's source and date."""
+    facts = content.facts.facts
+    uncited = []
+    for path in sorted(CONTENT_DIR.glob("*/*.yaml")):
+        for where, text in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            cited = {
+                (facts[k].source, facts[k].as_of, facts[k].projection)
+                for k in re.findall(r"\{cite:([a-z0-9_]+)\}", text)
+            }
+            for key in re.findall(r"\{fact:([a-z0-9_]+)\}", text):
+                if (facts[key].source, facts[key].as_of, facts[key].projection) not in cited:
+                    uncited.append(f"{path.relative_to(CONTENT_DIR)}:{where}: {key}")
+    assert not uncited, "figures without their source and date:\n" + "\n".join(uncited)
 
 
 def test_every_fact_has_a_known_source_and_a_date_or_says_undated(content: Content) -> None:
@@ -212,6 +229,46 @@ def test_the_copy_loads(content_copy: Path) -> None:
             "certs.yaml",
             lambda d: d["credentials"][0].update(link="nowhere"),
             r"certs\.yaml: cpc\.link: unknown link",
+        ),
+        (
+            "guide.yaml",
+            lambda d: d["topics"][0]["pages"].append("extra"),
+            r"en/guide\.yaml: topics\.roles\.pages: missing extra",
+        ),
+        (
+            "guide.yaml",
+            lambda d: d["topics"][1].update(command="roles"),
+            r"guide\.yaml: topics: each command must be unique",
+        ),
+        (
+            "guide.yaml",
+            lambda d: d["topics"][0].update(command="duties"),
+            r"en/messages\.yaml: commands: no description for /duties",
+        ),
+        (
+            "guide.yaml",
+            lambda d: d["topics"][0].update(pages=[]),
+            r"guide\.yaml: topics\.0\.pages: List should have at least 1 item",
+        ),
+        (
+            "en/guide.yaml",
+            lambda d: d["topics"].pop("jobs"),
+            r"en/guide\.yaml: topics: missing jobs",
+        ),
+        (
+            "en/guide.yaml",
+            lambda d: d["topics"]["salary"]["pages"].update(federal="  "),
+            r"en/guide\.yaml: topics\.salary\.pages\.federal: empty page",
+        ),
+        (
+            "en/guide.yaml",
+            lambda d: d["topics"]["salary"]["pages"].update(federal="{fact:bls_median_2099}"),
+            r"en/guide\.yaml: topics\.salary\.pages\.federal: unknown fact 'bls_median_2099'",
+        ),
+        (
+            "en/guide.yaml",
+            lambda d: d["sources"]["about"].pop("nha"),
+            r"en/guide\.yaml: sources\.about: missing nha",
         ),
     ],
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flows.dialogue import COMMANDS
 from tests.quiz_routes import ROUTES, TOTAL, start_quiz
 from tests.stub_bot_api import FakeUser, StubBotApi
 
@@ -63,6 +64,12 @@ async def test_the_whole_path_from_start_to_a_plan(stub: StubBotApi, bot: None) 
     assert "https://www.aapc.com" in urls and "https://www.ahima.org" in urls
     assert any(u.startswith("https://www.bls.gov/ooh/") for u in urls)
 
+    assert "📚 Learn more" in result.button_texts()
+    guide = await user.tap("Learn more", message=plan.last)
+    assert len(guide.messages) == 1, "the guide opens below the plan, which stays"
+    assert "The career guide" in guide.last.text
+    assert "Military veteran · Medical coding" in user.messages[-2].text
+
 
 async def test_plan_certs_and_help_commands(stub: StubBotApi, bot: None) -> None:
     user = stub.user(1002, "Ben")
@@ -104,11 +111,12 @@ async def test_plan_certs_and_help_commands(stub: StubBotApi, bot: None) -> None
     assert "check aapc.com" in card.last.text, "conflicting exam formats are flagged"
 
     help_reply = await user.send("/help")
-    for command in ("/start", "/plan", "/certs", "/restart", "/help"):
-        assert command in help_reply.last.text
+    for command in COMMANDS:
+        assert f"/{command}" in help_reply.last.text
 
     registered = [c["command"] for c in stub.my_commands()]
-    assert registered == ["start", "plan", "certs", "help", "restart"]
+    assert registered == list(COMMANDS)
+    assert {"start", "plan", "certs", "help", "restart", "roles", "sources"} <= set(registered)
 
 
 async def test_typing_during_the_quiz_keeps_it_answerable(stub: StubBotApi, bot: None) -> None:
@@ -177,3 +185,52 @@ async def test_a_user_name_with_html_is_escaped(stub: StubBotApi, bot: None) -> 
     user = stub.user(1007, "<b>Bo</b> & <script>")
     welcome = await user.send("/start")
     assert "Hi <b>Bo</b> & <script>!" in welcome.last.text
+
+
+GUIDE_TOPICS = {
+    "/roles": "Coders and billers",
+    "/training": "Training paths",
+    "/salary": "Pay and job outlook",
+    "/roadmap": "Roadmap",
+    "/jobs": "Your first job",
+    "/sources": "Sources",
+}
+
+
+async def test_every_guide_command_answers_with_a_paged_view(stub: StubBotApi, bot: None) -> None:
+    user = stub.user(1008, "Gus")
+    for command, title in GUIDE_TOPICS.items():
+        reply = await user.send(command)
+        assert len(reply.messages) == 1, command
+        page = reply.last
+        assert title in page.text.splitlines()[0], command
+        assert re.search(r"Page 1 of \d+", page.text), command
+        assert page.button_texts() == ["Next ▶", "📚 Guide menu"], command
+
+    menu = await user.send("/guide")
+    assert "The career guide" in menu.last.text
+    assert menu.last.button_texts()[-3:] == ["▶ Start the quiz", "🗺 My plan", "🎓 Credentials"]
+
+    roles = await user.tap("The two roles")
+    assert not roles.messages and len(roles.edits) == 1, "the menu turns into the topic"
+    total = int(re.search(r"Page 1 of (\d+)", roles.edits[0].text).group(1))
+    pages = [roles.edits[0].text]
+    for number in range(2, total + 1):
+        step = await user.tap("Next ▶")
+        assert not step.messages and len(step.edits) == 1, "Next edits the page in place"
+        assert f"Page {number} of {total}" in step.edits[0].text
+        pages.append(step.edits[0].text)
+    assert user.last_message.button_texts() == ["◀ Back", "📚 Guide menu"]
+    text = "\n".join(pages)
+    assert "S83.2" in text and "29881" in text and "A day in the life" in text
+    back = await user.tap("◀ Back")
+    assert not back.messages and f"Page {total - 1} of {total}" in back.edits[0].text
+
+    await user.tap("Guide menu")
+    assert "The career guide" in user.last_message.text
+    sources = await user.tap("Sources")
+    assert "Sources" in sources.edits[0].text.splitlines()[0]
+    assert "BLS" in sources.edits[0].text and "May 2024" in sources.edits[0].text
+    links = {e["url"] for e in sources.edits[0].entities if e["type"] == "text_link"}
+    assert any(url.startswith("https://www.bls.gov/ooh/") for url in links)
+    assert len(user.messages) == len(GUIDE_TOPICS) + 1, "paging never added a message"

@@ -1,0 +1,93 @@
+"""The career guide: topics of short pages (/roles, /training, ...), one of which also lists
+every source in content/facts.yaml with its dates and link."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from flows.content import format_date
+from flows.schema import Content, LanguageWords, Source
+
+# Source entries are packed onto pages of at most this many characters, to stay phone-sized.
+PAGE_BUDGET = 2000
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    pages: tuple[str, ...]  # HTML, in reading order
+
+
+class GuideBook:
+    """Builds each topic's pages once per language, from content."""
+
+    def __init__(self, content: Content) -> None:
+        self._content = content
+        self._topics = {t.id: t for t in content.guide.topics}
+        self._by_command = {t.command: t.id for t in content.guide.topics}
+        self.topic = lru_cache(maxsize=None)(self._topic)
+
+    def is_topic(self, topic_id: str) -> bool:
+        return topic_id in self._topics
+
+    def for_command(self, command: str) -> str | None:
+        """The topic a command such as "roles" opens, if it opens one."""
+        return self._by_command.get(command)
+
+    def _topic(self, language: str, topic_id: str) -> Topic:
+        topic = self._topics[topic_id]
+        words = self._content.words(language)
+        topic_words = words.guide.topics[topic_id]
+        pages = [topic_words.pages[page] for page in topic.pages]
+        if topic.lists_sources:
+            entries = [self._source_entry(words, key) for key in self._content.facts.sources]
+            pages[-1:] = pack([pages[-1], *entries], PAGE_BUDGET)
+        return Topic(topic_id, topic_words.title, tuple(pages))
+
+    def _source_entry(self, words: LanguageWords, key: str) -> str:
+        facts = self._content.facts
+        source = facts.sources[key]
+        listing = words.guide.sources
+        cites = ", ".join(facts.sources[cited].short for cited in source.cites)
+        return listing.entry.format(
+            short=html.escape(source.short, quote=False),
+            name=html.escape(source.name, quote=False),
+            dates=self._source_dates(words, key, source),
+            about=listing.about[key],
+            cites=listing.cites.format(sources=html.escape(cites, quote=False)) if cites else "",
+            link=(
+                listing.link.format(url=source.url, host=urlsplit(source.url).hostname)
+                if source.url
+                else listing.no_link
+            ),
+        )
+
+    def _source_dates(self, words: LanguageWords, key: str, source: Source) -> str:
+        """When the source was published, else the dates of the figures taken from it."""
+        dates = words.messages.dates
+        if source.published:
+            return format_date(source.published, dates)
+        figures = [f for f in self._content.facts.facts.values() if f.source == key]
+        if not figures:
+            return words.guide.sources.live_site
+        figures.sort(key=lambda f: f.as_of or "", reverse=True)  # newest first, undated last
+        figures.sort(key=lambda f: f.projection)  # stable: projections after reported figures
+        return " · ".join(
+            dict.fromkeys(format_date(f.as_of, dates, projection=f.projection) for f in figures)
+        )
+
+
+def pack(blocks: list[str], budget: int) -> list[str]:
+    """Join blocks into as few pages as possible, each within budget unless a block is
+    longer on its own; blocks keep their order and are never split."""
+    pages: list[str] = []
+    for block in blocks:
+        if pages and len(pages[-1]) + 2 + len(block) <= budget:
+            pages[-1] = f"{pages[-1]}\n\n{block}"
+        else:
+            pages.append(block)
+    return pages
