@@ -47,11 +47,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=300.0,
         help="seconds a user waits for one reply before giving up",
     )
+    parser.add_argument(
+        "--bots",
+        default="",
+        help="only the bots whose name contains one of these comma-separated words "
+        "(e.g. echo, sqlite, postgres; default: all)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--profile",
         type=Path,
-        help="write a py-spy flame graph of the CareerPath bot's load phase per run here",
+        help="write a py-spy profile of each bot's load phase here (see python -m bench.hotspots)",
     )
     parser.add_argument("--keep", action="store_true", help="keep databases and bot logs")
     return parser.parse_args(argv)
@@ -68,13 +74,19 @@ def machine() -> str:
 async def run(args: argparse.Namespace, workdir: Path) -> list[RunResult]:
     low, high = (float(part) for part in args.think.split(","))
     chosen = modes((low, high))
+    wanted = [word.strip() for word in args.bots.split(",") if word.strip()]
+    chosen_bots = [
+        target
+        for target in bots(with_postgres=bool(os.environ.get("TEST_DATABASE_URL", "").strip()))
+        if not wanted or any(word in target.name for word in wanted)
+    ]
     results = []
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
     for name in args.modes.split(","):
         mode = chosen[name.strip()]
         users = args.users if mode.name == "capacity" else args.production_users
-        for target in bots(with_postgres=bool(os.environ.get("TEST_DATABASE_URL", "").strip())):
+        for target in chosen_bots:
             print(f"… {mode.name}: {target.name}, {users} users", file=sys.stderr, flush=True)
             result = await run_once(
                 mode,

@@ -90,6 +90,7 @@ class Profiler:
             str(self.pid),
             "--rate",
             "250",
+            "--gil",
             "--format",
             "raw",
             "--output",

@@ -108,7 +108,7 @@ async def run_once(
             fake_users = [
                 stub.user(FIRST_USER_ID + index, f"User{index}") for index in range(users)
             ]
-            if profile_dir is not None and not target.is_floor:
+            if profile_dir is not None:
                 profiler = Profiler(bot.pid, profile_dir / f"{label}.txt")
                 await profiler.start()
             bot_cpu, stub_cpu = bot.cpu_seconds(), time.process_time()
