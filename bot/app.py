@@ -22,9 +22,6 @@ from flows.schema import Content
 log = logging.getLogger(__name__)
 
 STORAGE = "storage"
-# As python-telegram-bot's default for its own request object: one connection per update
-# being handled at once.
-CONNECTION_POOL_SIZE = 256
 
 
 def build_application(settings: Settings, content: Content) -> Application:
@@ -43,8 +40,10 @@ def build_application(settings: Settings, content: Content) -> Application:
             )
         )
         .request(
+            # One connection per update being handled at once.
             RetryingRequest(
-                connection_pool_size=CONNECTION_POOL_SIZE, read_timeout=settings.api_timeout
+                connection_pool_size=settings.max_concurrent_updates,
+                read_timeout=settings.api_timeout,
             )
         )
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
