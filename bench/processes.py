@@ -1,5 +1,5 @@
-"""A bot under test as a child process: start it, time its start-up, read its CPU and peak
-memory from /proc (Linux), stop it."""
+"""A bot under test as a child process (tests/bot_harness.py's BotProcess) with what the
+benchmark reads about it from /proc (Linux): CPU time and peak memory. And py-spy."""
 
 from __future__ import annotations
 
@@ -8,41 +8,18 @@ import os
 import shutil
 import signal
 import sys
-import time
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from tests.bot_harness import BotProcess
+
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-class BotUnderTest:
-    def __init__(self, module: str, env: dict[str, str], log_path: Path) -> None:
-        self.module = module
-        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
-        self.log_path = log_path
-        self.process: asyncio.subprocess.Process | None = None
-        self.spawned_at = 0.0
-
+class BotUnderTest(BotProcess):
     @property
     def pid(self) -> int:
         assert self.process is not None
         return self.process.pid
-
-    async def start(self) -> None:
-        with self.log_path.open("ab") as log:
-            self.spawned_at = time.monotonic()
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                self.module,
-                cwd=PROJECT_ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=asyncio.subprocess.STDOUT,
-            )
-
-    def exited(self) -> bool:
-        return self.process is not None and self.process.returncode is not None
 
     def cpu_seconds(self) -> float:
         """User + system CPU time the process has used so far."""
@@ -54,23 +31,6 @@ class BotUnderTest:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) * 1024
         raise RuntimeError("no VmHWM in /proc status")
-
-    async def stop(self, wait_seconds: float = 15.0) -> int | None:
-        """SIGTERM, as a platform sends on shutdown; SIGKILL if it does not exit in time."""
-        if self.process is None or self.process.returncode is not None:
-            return None if self.process is None else self.process.returncode
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            async with asyncio.timeout(wait_seconds):
-                return await self.process.wait()
-        except TimeoutError:
-            self.process.kill()
-            await self.process.wait()
-            return None
-
-    def log_tail(self, lines: int = 20) -> str:
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return "\n".join(text.splitlines()[-lines:])
 
 
 class Profiler:
