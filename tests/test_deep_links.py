@@ -11,8 +11,8 @@ from tests.stub_bot_api import StubBotApi
 
 
 def test_every_payload_fits_telegrams_rules(dialogue: Dialogue) -> None:
-    payloads = all_payloads(dialogue.plans.persona_ids)
-    assert "plan-veteran-coding" in payloads and "certs" in payloads
+    payloads = all_payloads(dialogue.plans.persona_ids, dialogue.guide.commands)
+    assert {"plan-veteran-coding", "certs", "salary", "roles"} <= set(payloads)
     for payload in payloads:
         assert len(payload) <= 64
         assert all(c.isalnum() or c in "_-" for c in payload)
@@ -27,6 +27,8 @@ def test_every_payload_fits_telegrams_rules(dialogue: Dialogue) -> None:
         ("plan-veteran-coding", "Military veteran · Medical coding"),
         ("plan-remote-billing", "Remote job seeker · Medical billing"),
         ("plan-parent-both", "Parent returning to work · Medical billing and coding"),
+        ("salary", "Page 1 of"),
+        ("roles", "Page 1 of"),
         ("plan-nobody", "Start the quiz"),
         ("plan-veteran-law", "Start the quiz"),
         ("something-else", "Start the quiz"),

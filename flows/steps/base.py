@@ -1,0 +1,60 @@
+"""What every step shares: the turn being handled and the ways to answer it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flows.guide import GuideBook
+from flows.plans import PlanBook
+from flows.quiz import RESULT, QuizMachine
+from flows.replies import Outcome, Reply
+from flows.schema import Content
+from flows.scoring import score
+from flows.state import ChatState, Person
+from flows.views import Views
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One update being handled: the chat's state, who sent it, and their language."""
+
+    state: ChatState
+    person: Person
+    language: str
+    message_id: int | None = None  # the message whose button was tapped
+
+
+class Steps:
+    content: Content
+    quiz: QuizMachine
+    plans: PlanBook
+    guide: GuideBook
+    views: Views
+
+    def _say(
+        self,
+        state: ChatState,
+        *replies: Reply,
+        new_state: ChatState | None = None,
+        notice: str | None = None,
+    ) -> Outcome:
+        return Outcome(state=new_state or state, replies=replies, notice=notice, saved_state=state)
+
+    def current_view(self, turn: Turn) -> Reply:
+        """Where the user is now, drawn in place of the message they tapped."""
+        state, language = turn.state, turn.language
+        if self.quiz.in_quiz(state):
+            return self.views.question(language, state, replace=True)
+        if state.step == RESULT:
+            verdict = score(self.content.quiz, state.answers)
+            return self.views.result(language, verdict, state.version, replace=True)
+        welcome = self.views.welcome(language, turn.person.first_name, None, state.version)
+        return Reply(welcome.text, welcome.keyboard, replace=True)
+
+    def _out_of_date(self, turn: Turn) -> Outcome:
+        """A button that no longer applies: say so, and redraw the tapped message with where
+        the user is now, unless it already shows that (a double tap)."""
+        notes = self.content.words(turn.language).messages.fallback
+        if turn.message_id is not None and turn.message_id == turn.state.screen:
+            return self._say(turn.state, notice=notes.double_tap)
+        return self._say(turn.state, self.current_view(turn), notice=notes.stale_button)
