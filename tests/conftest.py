@@ -1,12 +1,18 @@
-"""Shared fixtures: the shipped content, loaded once, and a dialogue over it."""
+"""Shared fixtures: the shipped content, loaded once, a dialogue over it, the stub Bot API,
+and a database of each backend."""
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
 from flows.content import load_content
 from flows.dialogue import Dialogue
 from flows.schema import Content
+from tests.databases import BACKENDS, database_for
+from tests.stub_bot_api import StubBotApi
 
 
 @pytest.fixture(scope="session")
@@ -17,3 +23,16 @@ def content() -> Content:
 @pytest.fixture(scope="session")
 def dialogue(content: Content) -> Dialogue:
     return Dialogue(content)
+
+
+@pytest.fixture
+async def stub() -> AsyncIterator[StubBotApi]:
+    async with StubBotApi() as server:
+        yield server
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database: SQLite, then PostgreSQL (see tests/databases.py)."""
+    async with database_for(request.param, tmp_path) as url:
+        yield url

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -13,17 +12,6 @@ from tests.bot_harness import running_bot
 from tests.stub_bot_api import FakeUser, StubBotApi
 
 TOTAL = 10
-
-
-@pytest.fixture
-async def stub() -> AsyncIterator[StubBotApi]:
-    async with StubBotApi() as server:
-        yield server
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'bot.sqlite3'}"
 
 
 @pytest.fixture

@@ -5,19 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from tests.bot_harness import PROJECT_ROOT, BotProcess
 from tests.stub_bot_api import StubBotApi
-
-
-@pytest.fixture
-async def stub() -> AsyncIterator[StubBotApi]:
-    async with StubBotApi() as server:
-        yield server
 
 
 async def run_bot_without(variable: str) -> tuple[int, str]:
