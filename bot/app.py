@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import handlers
 from bot.config import Settings
@@ -21,6 +21,12 @@ from flows.schema import Content
 log = logging.getLogger(__name__)
 
 STORAGE = "storage"
+RETENTION_JOB = "retention"
+# The retention sweep runs a minute after start-up, then hourly (every replica runs it;
+# deleting twice is harmless).
+RETENTION_FIRST_SWEEP_SECONDS = 60
+RETENTION_SWEEP_SECONDS = 3600
+SECONDS_PER_DAY = 86400
 
 
 def build_application(settings: Settings, content: Content) -> Application:
@@ -49,7 +55,25 @@ def build_application(settings: Settings, content: Content) -> Application:
     application.bot_data[handlers.CONVERSATION] = Conversation(Dialogue(content), storage)
     application.bot_data[handlers.LOG_KEY] = token
     handlers.register(application)
+    assert application.job_queue is not None, "python-telegram-bot[job-queue] is installed"
+    application.job_queue.run_repeating(
+        forget_idle_chats,
+        interval=RETENTION_SWEEP_SECONDS,
+        first=RETENTION_FIRST_SWEEP_SECONDS,
+        data=settings.retention_days,
+        name=RETENTION_JOB,
+    )
     return application
+
+
+async def forget_idle_chats(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Data retention: delete every chat nobody has touched for the configured days."""
+    days = context.job.data if context.job else None
+    if not isinstance(days, int):
+        return
+    storage: Storage = context.bot_data[STORAGE]
+    forgotten = await storage.forget_idle(days * SECONDS_PER_DAY)
+    log.info("retention: forgot %d chat(s) idle for over %d days", forgotten, days)
 
 
 async def _on_startup(application: Application) -> None:

@@ -6,9 +6,11 @@ from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
 DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_DATABASE_URL = "sqlite:///careerpath.sqlite3"
+DEFAULT_RETENTION_DAYS = 180
 
 MISSING_TOKEN = """\
 TELEGRAM_BOT_TOKEN is not set, so the bot cannot connect to Telegram. To get a token, open \
@@ -32,6 +34,8 @@ class Settings(BaseModel):
     # Benchmarks only: switch off the bot's own flood control to measure raw capacity.
     rate_limit: bool = True
     max_concurrent_updates: int = Field(default=256, ge=1)
+    # Chats untouched for this long are deleted by the retention sweep.
+    retention_days: int = Field(default=DEFAULT_RETENTION_DAYS, ge=1)
 
     @field_validator("api_url")
     @classmethod
@@ -53,11 +57,7 @@ class Settings(BaseModel):
         if not token:
             raise ConfigError(MISSING_TOKEN)
         values: dict[str, object] = {"token": token}
-        for field, variable in (
-            ("api_url", "TELEGRAM_API_URL"),
-            ("database_url", "DATABASE_URL"),
-            ("log_level", "LOG_LEVEL"),
-        ):
+        for field, variable in _VARIABLES.items():
             if env.get(variable, "").strip():
                 values[field] = env[variable].strip()
         if "log_level" in values:
@@ -67,10 +67,7 @@ class Settings(BaseModel):
         try:
             return cls.model_validate(values)
         except ValidationError as error:
-            problems = "; ".join(
-                f"{_VARIABLES.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}"
-                for e in error.errors()
-            )
+            problems = "; ".join(_describe(e) for e in error.errors())
             raise ConfigError(f"Invalid configuration: {problems}") from None
 
 
@@ -78,4 +75,15 @@ _VARIABLES = {
     "api_url": "TELEGRAM_API_URL",
     "database_url": "DATABASE_URL",
     "log_level": "LOG_LEVEL",
+    "retention_days": "DATA_RETENTION_DAYS",
 }
+
+
+def _describe(error: ErrorDetails) -> str:
+    """One problem, named by its environment variable; never the offending value (it may
+    be a secret)."""
+    message = error["msg"].removeprefix("Value error, ")
+    if not error["loc"]:
+        return message
+    field = str(error["loc"][0])
+    return f"{_VARIABLES.get(field, field)}: {message}"

@@ -25,6 +25,7 @@ class Act(StrEnum):
     CREDENTIALS = "cm"  # cm:new (a new message) or cm:here (in place of this one)
     CREDENTIAL = "c"  # c:<credential>
     COMPARE = "cc"  # every credential at a glance
+    FORGET = "f"  # f:yes (delete everything stored about the chat) or f:no
 
 
 _NUMBER = r"\d{1,9}"
@@ -40,6 +41,7 @@ _SHAPES: dict[Act, tuple[str, ...]] = {
     Act.CREDENTIALS: (r"new|here",),
     Act.CREDENTIAL: (_WORD,),
     Act.COMPARE: (),
+    Act.FORGET: (r"yes|no",),
 }
 
 

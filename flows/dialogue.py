@@ -17,7 +17,7 @@ from flows.scoring import score
 from flows.state import ChatState, Person
 from flows.views import Views
 
-COMMANDS = ("start", "plan", "certs", "help", "restart")
+COMMANDS = ("start", "plan", "certs", "help", "restart", "forget")
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,8 @@ class Dialogue:
             return self._say(state, views.credentials_menu(language))
         if name == "help":
             return self._say(state, views.help(language))
+        if name == "forget":
+            return self._say(state, views.forget_confirm(language))
         return self._say(state, views.note(language, "unknown_command"))
 
     def tap(self, state: ChatState, person: Person, data: str | None) -> Outcome:
@@ -176,6 +178,12 @@ class Dialogue:
     def _on_compare(self, turn: Turn, tap: Tap) -> Outcome:
         state, language = turn.state, turn.language
         return self._say(state, self.views.compare_credentials(language))
+
+    def _on_forget(self, turn: Turn, tap: Tap) -> Outcome:
+        if tap.args == ("no",):
+            return self._say(turn.state, self.views.forget_answer(turn.language, erased=False))
+        answer = self.views.forget_answer(turn.language, erased=True)
+        return Outcome(state=ChatState(), replies=(answer,), erase=True)
 
     # ---- helpers ---------------------------------------------------------------------------
 

@@ -194,6 +194,8 @@ class ButtonWords(Schema):
     compare_all: ButtonLabel
     all_credentials: ButtonLabel
     take_quiz: ButtonLabel
+    forget_yes: ButtonLabel
+    forget_no: ButtonLabel
     tracks: dict[Track, ButtonLabel]
 
 
@@ -232,6 +234,12 @@ class HelpWords(Schema):
     text: Text
 
 
+class ForgetWords(Schema):
+    confirm: Text
+    done: Text
+    kept: Text
+
+
 class FallbackWords(Schema):
     text: Text
     unknown_command: Text
@@ -251,6 +259,7 @@ class Messages(Schema):
     tracks: dict[Track, Text]
     links: dict[str, ButtonLabel]
     help: HelpWords
+    forget: ForgetWords
     fallback: FallbackWords
     commands: dict[str, Annotated[str, Field(min_length=3, max_length=256)]]
 

@@ -135,11 +135,11 @@ async def test_plan_certs_and_help_commands(stub: StubBotApi, bot: None) -> None
     assert "check aapc.com" in card.last.text, "conflicting exam formats are flagged"
 
     help_reply = await user.send("/help")
-    for command in ("/start", "/plan", "/certs", "/restart", "/help"):
+    for command in ("/start", "/plan", "/certs", "/restart", "/forget", "/help"):
         assert command in help_reply.last.text
 
     registered = [c["command"] for c in stub.my_commands()]
-    assert registered == ["start", "plan", "certs", "help", "restart"]
+    assert registered == ["start", "plan", "certs", "help", "restart", "forget"]
 
 
 async def test_typing_during_the_quiz_keeps_it_answerable(stub: StubBotApi, bot: None) -> None:
