@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 
-from telegram import Update
-
-from bot.app import build_application
+from bot.app import build_application, serve
 from bot.config import ConfigError, Settings
 from bot.logs import configure_logging
 from bot.storage import StorageError
@@ -24,7 +21,8 @@ def main() -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
-    configure_logging(settings.log_level, secrets=[settings.token.get_secret_value()])
+    secrets = [settings.token, settings.webhook_secret]
+    configure_logging(settings.log_level, [s.get_secret_value() for s in secrets if s])
     try:
         content = load_content()
     except ContentError as error:
@@ -32,9 +30,9 @@ def main() -> int:
         return EXIT_CONFIG
     application = build_application(settings, content)
     try:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        serve(application, settings)
     except StorageError as error:
-        logging.getLogger("bot").error("%s", error)
+        print(error, file=sys.stderr)
         return EXIT_CONFIG
     return 0
 

@@ -66,6 +66,22 @@ def build_application(settings: Settings, content: Content) -> Application:
     return application
 
 
+def serve(application: Application, settings: Settings) -> None:
+    """Run until stopped: as a webhook server when WEBHOOK_URL is set, else long polling."""
+    if settings.webhook_url and settings.webhook_secret:
+        application.run_webhook(
+            listen=settings.listen,
+            port=settings.port,
+            url_path=settings.webhook_path,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+
+
 async def forget_idle_chats(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Data retention: delete every chat nobody has touched for the configured days."""
     days = context.job.data if context.job else None

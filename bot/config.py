@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import Literal
+from typing import Literal, Self
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import ErrorDetails
 
 DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_DATABASE_URL = "sqlite:///careerpath.sqlite3"
+DEFAULT_PORT = 8080
 DEFAULT_RETENTION_DAYS = 180
+# Telegram's rule for a webhook's secret_token.
+SECRET_ALPHABET = r"[A-Za-z0-9_-]{1,256}"
+SECRET_RULE = "1 to 256 characters from A-Z, a-z, 0-9, _ and -"
 
 MISSING_TOKEN = """\
 TELEGRAM_BOT_TOKEN is not set, so the bot cannot connect to Telegram. To get a token, open \
@@ -34,6 +48,12 @@ class Settings(BaseModel):
     # Benchmarks only: switch off the bot's own flood control to measure raw capacity.
     rate_limit: bool = True
     max_concurrent_updates: int = Field(default=256, ge=1)
+    # Webhook mode when webhook_url is set; long polling otherwise.
+    webhook_url: str | None = None
+    # What Telegram sends in X-Telegram-Bot-Api-Secret-Token; its allowed alphabet.
+    webhook_secret: SecretStr | None = None
+    port: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
+    listen: str = "0.0.0.0"
     # Chats untouched for this long are deleted by the retention sweep.
     retention_days: int = Field(default=DEFAULT_RETENTION_DAYS, ge=1)
 
@@ -50,6 +70,34 @@ class Settings(BaseModel):
         if not value.startswith(("sqlite:///", "postgresql://", "postgres://")):
             raise ValueError("must be sqlite:///path or postgresql://user:pass@host/db")
         return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("must be the public https:// address Telegram posts updates to")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(SECRET_ALPHABET, value.get_secret_value()):
+            raise ValueError(f"must be {SECRET_RULE}")
+        return value
+
+    @model_validator(mode="after")
+    def _secret_for_webhook(self) -> Self:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError(
+                f"WEBHOOK_SECRET is required when WEBHOOK_URL is set ({SECRET_RULE}), so that "
+                "only Telegram can post updates to the bot"
+            )
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        """The path part of WEBHOOK_URL, where the bot's web server takes updates."""
+        return urlsplit(self.webhook_url or "").path.lstrip("/")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -75,6 +123,10 @@ _VARIABLES = {
     "api_url": "TELEGRAM_API_URL",
     "database_url": "DATABASE_URL",
     "log_level": "LOG_LEVEL",
+    "webhook_url": "WEBHOOK_URL",
+    "webhook_secret": "WEBHOOK_SECRET",
+    "port": "PORT",
+    "listen": "WEBHOOK_LISTEN",
     "retention_days": "DATA_RETENTION_DAYS",
 }
 
