@@ -85,8 +85,7 @@ def serve(application: Application, settings: Settings) -> None:
 async def forget_idle_chats(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Data retention: delete every chat nobody has touched for the configured days."""
     days = context.job.data if context.job else None
-    if not isinstance(days, int):
-        return
+    assert isinstance(days, int), "scheduled with DATA_RETENTION_DAYS as its data"
     storage: Storage = context.bot_data[STORAGE]
     forgotten = await storage.forget_idle(days * SECONDS_PER_DAY)
     log.info("retention: forgot %d chat(s) idle for over %d days", forgotten, days)

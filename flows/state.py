@@ -10,9 +10,10 @@ from flows.schema import Track
 class ChatState(BaseModel):
     """One chat's dialogue state; small, so it can be saved after every step.
 
-    `version` counts saved changes. Quiz buttons carry the version they were drawn for, so a
-    tap on an out-of-date message is recognised, and storage uses it for optimistic
-    concurrency between replicas.
+    `version` moves on by one with every saved change (a chat's first state starts at a
+    random point, see bot/conversation.py). Quiz buttons carry the version they were drawn
+    for, so a tap on an out-of-date message is recognised, and storage uses it for
+    optimistic concurrency between replicas.
     """
 
     model_config = ConfigDict(extra="ignore", frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -34,6 +35,13 @@ async def running_bot(
     application = build_application(settings_for(stub, database_url, **overrides), content)
     async with polling(application, poll_timeout=1):
         yield application
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 async def run_until_exit(env: dict[str, str], wait_seconds: float = 30.0) -> tuple[int, str]:

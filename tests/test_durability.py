@@ -7,14 +7,13 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import socket
 from pathlib import Path
 
 from bot.storage import open_storage
 from flows.quiz import RESULT
 from flows.schema import Content
 from flows.scoring import score
-from tests.bot_harness import BotProcess, run_until_exit
+from tests.bot_harness import BotProcess, free_port, run_until_exit
 from tests.databases import run_sql, stored_state
 from tests.stub_bot_api import FakeUser, StubBotApi
 
@@ -164,9 +163,7 @@ async def test_a_newer_schema_stops_the_bot_with_exit_2(
 
 
 async def test_an_unreachable_postgresql_stops_the_bot_with_exit_2(stub: StubBotApi) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
+    closed_port = free_port()
     url = f"postgresql://careerpath:hunter2@127.0.0.1:{closed_port}/careerpath"
     code, output = await run_until_exit(bot_env(stub, url))
     assert code == 2

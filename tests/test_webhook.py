@@ -4,7 +4,6 @@ only those carrying the secret token."""
 from __future__ import annotations
 
 import os
-import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -13,18 +12,12 @@ import aiohttp
 import pytest
 
 from bot.config import DEFAULT_PORT, ConfigError, Settings
-from tests.bot_harness import BotProcess, run_until_exit
+from tests.bot_harness import BotProcess, free_port, run_until_exit
 from tests.databases import stored_state
 from tests.stub_bot_api import FakeUser, StubBotApi
 
 SECRET = "s3cret_Token-42"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_update(update_id: int, user_id: int) -> dict[str, Any]:
