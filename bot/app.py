@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import handlers
 from bot.config import Settings
@@ -25,6 +25,12 @@ STORAGE = "storage"
 # As python-telegram-bot's default for its own request object: one connection per update
 # being handled at once.
 CONNECTION_POOL_SIZE = 256
+RETENTION_JOB = "retention"
+# The retention sweep runs a minute after start-up, then hourly (every replica runs it;
+# deleting twice is harmless).
+RETENTION_FIRST_SWEEP_SECONDS = 60
+RETENTION_SWEEP_SECONDS = 3600
+SECONDS_PER_DAY = 86400
 
 
 def build_application(settings: Settings, content: Content) -> Application:
@@ -60,7 +66,40 @@ def build_application(settings: Settings, content: Content) -> Application:
     application.bot_data[handlers.CONVERSATION] = Conversation(Dialogue(content), storage)
     application.bot_data[handlers.LOG_KEY] = token
     handlers.register(application)
+    assert application.job_queue is not None, "python-telegram-bot[job-queue] is installed"
+    application.job_queue.run_repeating(
+        forget_idle_chats,
+        interval=RETENTION_SWEEP_SECONDS,
+        first=RETENTION_FIRST_SWEEP_SECONDS,
+        data=settings.retention_days,
+        name=RETENTION_JOB,
+    )
     return application
+
+
+def serve(application: Application, settings: Settings) -> None:
+    """Run until stopped: as a webhook server when WEBHOOK_URL is set, else long polling."""
+    if settings.webhook_url and settings.webhook_secret:
+        application.run_webhook(
+            listen=settings.listen,
+            port=settings.port,
+            url_path=settings.webhook_path,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+
+
+async def forget_idle_chats(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Data retention: delete every chat nobody has touched for the configured days."""
+    days = context.job.data if context.job else None
+    assert isinstance(days, int), "scheduled with DATA_RETENTION_DAYS as its data"
+    storage: Storage = context.bot_data[STORAGE]
+    forgotten = await storage.forget_idle(days * SECONDS_PER_DAY)
+    log.info("retention: forgot %d chat(s) idle for over %d days", forgotten, days)
 
 
 async def _on_startup(application: Application) -> None:

@@ -15,6 +15,7 @@ from flows.replies import Outcome, Reply
 from flows.schema import Content
 from flows.state import ChatState, Person
 from flows.steps.base import Turn
+from flows.steps.privacy import PrivacySteps
 from flows.steps.welcome import WelcomeSteps
 from flows.views import Views
 
@@ -27,10 +28,11 @@ COMMANDS = (
     *("roles", "training", "salary", "roadmap", "jobs", "sources"),  # the guide's topics
     "help",
     "restart",
+    "forget",
 )
 
 
-class Dialogue(WelcomeSteps):
+class Dialogue(WelcomeSteps, PrivacySteps):
     def __init__(self, content: Content) -> None:
         self.content = content
         self.quiz = QuizMachine(content.quiz)

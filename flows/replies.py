@@ -31,6 +31,8 @@ class Outcome:
     replies: tuple[Reply, ...] = ()
     notice: str | None = None  # a short acknowledgement on the tapped button
     saved_state: ChatState | None = field(default=None, repr=False)
+    # The user asked to delete everything stored about the chat (/forget, confirmed).
+    erase: bool = False
 
     @property
     def changed(self) -> bool:

@@ -241,6 +241,8 @@ class ButtonWords(Schema):
     next_page: ButtonLabel
     make_plan: ButtonLabel
     credentials: ButtonLabel
+    forget_yes: ButtonLabel
+    forget_no: ButtonLabel
     tracks: dict[Track, ButtonLabel]
 
 
@@ -279,6 +281,12 @@ class HelpWords(Schema):
     text: Text
 
 
+class ForgetWords(Schema):
+    confirm: Text
+    done: Text
+    kept: Text
+
+
 class FallbackWords(Schema):
     text: Text
     unknown_command: Text
@@ -311,6 +319,7 @@ class Messages(Schema):
     tracks: dict[Track, Text]
     links: dict[str, ButtonLabel]
     help: HelpWords
+    forget: ForgetWords
     fallback: FallbackWords
     group: GroupWords
     console: ConsoleWords

@@ -10,9 +10,10 @@ from flows.schema import Track
 class ChatState(BaseModel):
     """One chat's dialogue state; small, so it can be saved after every step.
 
-    `version` counts saved changes. Quiz buttons carry the version they were drawn for, so a
-    tap on an out-of-date message is recognised, and storage uses it for optimistic
-    concurrency between replicas.
+    `version` moves on by one with every saved change (a chat's first state starts at a
+    random point, see bot/conversation.py). Quiz buttons carry the version they were drawn
+    for, so a tap on an out-of-date message is recognised, and storage uses it for
+    optimistic concurrency between replicas.
     """
 
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -23,8 +24,7 @@ class ChatState(BaseModel):
     track: Track | None = None
     persona: str | None = None
     language: str | None = None
-    # The message that shows the quiz right now; a stale tap on it needs no redraw (the tap
-    # that made it stale already redrew it).
+    # The message that shows the quiz: a stale tap there is most likely a double tap.
     screen: int | None = None
 
     def advanced(self, **changes: object) -> ChatState:

@@ -262,6 +262,19 @@ class Views:
         words = self.content.words(language).messages.group
         return Reply(words.text, ((Button(words.button, url=private_chat_url),),))
 
+    def forget_confirm(self, language: str) -> Reply:
+        words = self.content.words(language).messages
+        keyboard = (
+            (Button(words.buttons.forget_yes, encode(Act.FORGET, "yes")),),
+            (Button(words.buttons.forget_no, encode(Act.FORGET, "no")),),
+        )
+        return Reply(words.forget.confirm, keyboard)
+
+    def forget_answer(self, language: str, *, erased: bool) -> Reply:
+        """Shown in place of the confirmation, so its buttons go away."""
+        forget = self.content.words(language).messages.forget
+        return Reply(forget.done if erased else forget.kept, replace=True)
+
     def note(self, language: str, key: str) -> Reply:
         """One of the short fallback lines: text, unknown_command, media, error."""
         return Reply(getattr(self.content.words(language).messages.fallback, key))

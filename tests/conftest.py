@@ -1,4 +1,5 @@
-"""Shared fixtures: the shipped content, loaded once, and a dialogue over it."""
+"""Shared fixtures: the shipped content, loaded once, a dialogue over it, the stub Bot API,
+and a database of each backend."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flows.content import load_content
 from flows.dialogue import Dialogue
 from flows.schema import Content
 from tests.bot_harness import running_bot
+from tests.databases import BACKENDS, database_for
 from tests.stub_bot_api import StubBotApi
 
 
@@ -31,9 +33,11 @@ async def stub() -> AsyncIterator[StubBotApi]:
         yield server
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database: SQLite, then PostgreSQL (see tests/databases.py)."""
+    async with database_for(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -57,5 +57,8 @@ def all_screens(dialogue: Dialogue) -> Iterator[tuple[str, Reply]]:
                     views.guide_page(language, pages, index, replace=True),
                 )
         yield f"{language}/help", views.help(language)
+        yield f"{language}/forget", views.forget_confirm(language)
+        for erased in (True, False):
+            yield f"{language}/forget-{erased}", views.forget_answer(language, erased=erased)
         for note in ("text", "unknown_command", "media", "error", "stale_button"):
             yield f"{language}/note-{note}", views.note(language, note)

@@ -53,8 +53,10 @@ class Steps:
 
     def _out_of_date(self, turn: Turn) -> Outcome:
         """A button that no longer applies: say so, and redraw the tapped message with where
-        the user is now, unless it already shows that (a double tap)."""
+        the user is now. On the message that shows the quiz this is usually a double tap, and
+        the redraw changes nothing; but if the bot died after saving a step and before editing
+        the message, the redraw is what brings the screen up to date."""
         notes = self.content.words(turn.language).messages.fallback
-        if turn.message_id is not None and turn.message_id == turn.state.screen:
-            return self._say(turn.state, notice=notes.double_tap)
-        return self._say(turn.state, self.current_view(turn), notice=notes.stale_button)
+        on_quiz_message = turn.message_id is not None and turn.message_id == turn.state.screen
+        notice = notes.double_tap if on_quiz_message else notes.stale_button
+        return self._say(turn.state, self.current_view(turn), notice=notice)
