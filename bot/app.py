@@ -59,6 +59,7 @@ def build_application(settings: Settings, content: Content) -> Application:
     application.bot_data[STORAGE] = storage
     application.bot_data[handlers.CONVERSATION] = Conversation(Dialogue(content), storage)
     application.bot_data[handlers.LOG_KEY] = token
+    application.bot_data[handlers.UPLOADS] = {}
     handlers.register(application)
     return application
 

@@ -31,6 +31,7 @@ log = logging.getLogger("bot.updates")
 
 CONVERSATION = "conversation"
 LOG_KEY = "log_key"
+UPLOADS = "uploads"
 
 Step = Callable[[Dialogue, ChatState, Person], Outcome]
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
@@ -97,7 +98,7 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step
         if query is not None:
             answered = True
             await query.answer(outcome.notice)
-        await deliver(context.bot, chat.id, outcome, query)
+        await deliver(context.bot, chat.id, outcome, query, context.bot_data.get(UPLOADS))
     finally:
         if query is not None and not answered:
             try:

@@ -28,6 +28,7 @@ class Act(StrEnum):
     PLAN_MENU = "pm"  # what /plan shows, in place of this message
     GUIDE_MENU = "gm"  # gm:new (a new message) or gm:here (in place of this one)
     GUIDE_PAGE = "g"  # g:<topic>:<page index>, in place of this message
+    LANGUAGE = "lg"  # lg:<language folder>, e.g. lg:es
 
 
 _NUMBER = r"\d{1,9}"
@@ -46,6 +47,7 @@ _SHAPES: dict[Act, tuple[str, ...]] = {
     Act.PLAN_MENU: (),
     Act.GUIDE_MENU: (r"new|here",),
     Act.GUIDE_PAGE: (_WORD, r"\d{1,2}"),
+    Act.LANGUAGE: (r"[a-z]{2,3}(?:_[a-z]{2})?",),
 }
 
 
