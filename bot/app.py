@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +23,7 @@ from flows.schema import Content
 log = logging.getLogger(__name__)
 
 STORAGE = "storage"
+CHART_WARM_UP = "chart_warm_up"
 # As python-telegram-bot's default for its own request object: one connection per update
 # being handled at once.
 CONNECTION_POOL_SIZE = 256
@@ -65,6 +67,7 @@ def build_application(settings: Settings, content: Content) -> Application:
     application.bot_data[STORAGE] = storage
     application.bot_data[handlers.CONVERSATION] = Conversation(Dialogue(content), storage)
     application.bot_data[handlers.LOG_KEY] = token
+    application.bot_data[handlers.UPLOADS] = {}
     handlers.register(application)
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is installed"
     application.job_queue.run_repeating(
@@ -107,10 +110,18 @@ async def _on_startup(application: Application) -> None:
     await storage.open()
     conversation: Conversation = application.bot_data[handlers.CONVERSATION]
     await register_commands(application, conversation.dialogue.content)
+    # Charts take matplotlib about half a second: draw them on a worker thread right away
+    # instead of on the event loop when the first user asks for /salary.
+    application.bot_data[CHART_WARM_UP] = asyncio.create_task(
+        asyncio.to_thread(conversation.dialogue.charts.warm_up)
+    )
     log.info("bot @%s is up", application.bot.username)
 
 
 async def _on_shutdown(application: Application) -> None:
+    warm_up = application.bot_data.pop(CHART_WARM_UP, None)
+    if warm_up is not None:
+        await warm_up  # a worker thread cannot be cancelled; it is short
     storage: Storage = application.bot_data[STORAGE]
     await storage.close()
 

@@ -29,6 +29,7 @@ class Act(StrEnum):
     GUIDE_MENU = "gm"  # gm:new (a new message) or gm:here (in place of this one)
     GUIDE_PAGE = "g"  # g:<topic>:<page index>, in place of this message
     FORGET = "f"  # f:yes (delete everything stored about the chat) or f:no
+    LANGUAGE = "lg"  # lg:<language folder>, e.g. lg:es
 
 
 _NUMBER = r"\d{1,9}"
@@ -48,6 +49,7 @@ _SHAPES: dict[Act, tuple[str, ...]] = {
     Act.GUIDE_MENU: (r"new|here",),
     Act.GUIDE_PAGE: (_WORD, r"\d{1,2}"),
     Act.FORGET: (r"yes|no",),
+    Act.LANGUAGE: (r"[a-z]{2,3}(?:_[a-z]{2})?",),
 }
 
 

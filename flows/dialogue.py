@@ -8,6 +8,7 @@ themselves live in flows/steps/, one module per feature.
 from __future__ import annotations
 
 from flows.callbacks import decode
+from flows.chart import ChartBook
 from flows.guide import GuideBook
 from flows.plans import PlanBook
 from flows.quiz import QuizMachine
@@ -29,6 +30,7 @@ COMMANDS = (
     "help",
     "restart",
     "forget",
+    "language",
 )
 
 
@@ -38,6 +40,7 @@ class Dialogue(WelcomeSteps, PrivacySteps):
         self.quiz = QuizMachine(content.quiz)
         self.plans = PlanBook(content)
         self.guide = GuideBook(content)
+        self.charts = ChartBook(content)
         self.views = Views(content, self.quiz.total)
 
     def language(self, state: ChatState, person: Person) -> str:

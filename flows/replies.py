@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from flows.state import ChatState
 
@@ -18,11 +19,22 @@ Keyboard = tuple[tuple[Button, ...], ...]
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent as its own message: a chart (photo) or an export (document)."""
+
+    kind: Literal["photo", "document"]
+    filename: str
+    data: bytes = field(repr=False)
+    caption: str = ""  # Telegram-flavoured HTML, at most 1,024 characters
+
+
+@dataclass(frozen=True)
 class Reply:
-    text: str  # Telegram-flavoured HTML: <b>, <i>, <a href>
+    text: str  # Telegram-flavoured HTML: <b>, <i>, <a href>; "" when only a file is sent
     keyboard: Keyboard = ()
     # True: show this in place of the message whose button was tapped (no chat spam).
     replace: bool = False
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)

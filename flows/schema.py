@@ -57,12 +57,17 @@ class Source(Schema):
 
 
 class Fact(Schema):
-    text: Text
+    # The figure as users read it. A figure told in words ("4 to 6 months") has one wording
+    # per language, keyed by language folder ({en: ..., es: ...}), so it still lives here once.
+    text: Text | dict[str, Text]
     about: Text
     source: str
     as_of: IsoDate | None
     projection: bool = False
     superseded_by: str | None = None
+
+    def worded(self, language: str) -> str:
+        return self.text if isinstance(self.text, str) else self.text[language]
 
 
 class Facts(Schema):
@@ -130,6 +135,9 @@ class GuideTopic(Schema):
     pages: list[Identifier] = Field(min_length=1)
     # After its own pages, the topic lists every source in content/facts.yaml.
     lists_sources: bool = False
+    # Dollar figures (fact keys, top to bottom) drawn as a bar chart when the topic's
+    # command opens it.
+    chart: list[str] = []
 
 
 class Guide(Schema):
@@ -191,10 +199,19 @@ class CertWords(Schema):
     credentials: dict[str, CredentialWords]
 
 
+class ChartWords(Schema):
+    # Drawn on the image in large type, so plain text, no emoji, and short enough to fit.
+    title: ButtonLabel
+    labels: dict[str, ButtonLabel]  # per fact key: the bar's label
+    caption: Text  # {title} {sources}; HTML
+    source_line: Text  # {bars} {cite}: one line of the caption per source
+
+
 class TopicWords(Schema):
     title: Text
     button: ButtonLabel
     pages: dict[str, Text]
+    chart: ChartWords | None = None
 
 
 class SourceListWords(Schema):
@@ -215,6 +232,7 @@ class GuideWords(Schema):
 
 class DateWords(Schema):
     months: list[Text] = Field(min_length=12, max_length=12)
+    month_year: Text  # {month} {year}
     undated: Text
     projection: Text
     cite: Text
@@ -305,7 +323,14 @@ class ConsoleWords(Schema):
     intro: Text
     name: Text
     opens: Text
+    saved: Text  # {path}: where an attachment (a chart, a file) was saved
     goodbye: Text
+
+
+class LanguageMenuWords(Schema):
+    name: ButtonLabel  # the language's own name, on its button in every language's menu
+    menu: Text
+    switched: Text  # said in the new language
 
 
 class Messages(Schema):
@@ -323,6 +348,7 @@ class Messages(Schema):
     fallback: FallbackWords
     group: GroupWords
     console: ConsoleWords
+    language: LanguageMenuWords
     commands: dict[str, Annotated[str, Field(min_length=3, max_length=256)]]
 
 

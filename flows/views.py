@@ -257,6 +257,29 @@ class Views:
         )
         return Reply(words.help.text, keyboard)
 
+    # ---- language ------------------------------------------------------------------------
+
+    def language_menu(self, language: str) -> Reply:
+        """Every language by its own name; the current one is ticked."""
+        buttons = [
+            Button(
+                f"✓ {words.messages.language.name}"
+                if code == language
+                else words.messages.language.name,
+                encode(Act.LANGUAGE, code),
+            )
+            for code, words in self.content.languages.items()
+        ]
+        return Reply(self.content.words(language).messages.language.menu, rows(buttons, 2))
+
+    def language_switched(self, language: str, shown: Reply | None) -> Reply:
+        """In place of the language menu: the confirmation, in the new language, above what
+        the user was looking at (the quiz question or their result), if anything."""
+        words = self.content.words(language).messages
+        if shown is None:
+            return Reply(words.language.switched, self.help(language).keyboard, replace=True)
+        return Reply(f"{words.language.switched}\n\n{shown.text}", shown.keyboard, replace=True)
+
     def group_pointer(self, language: str, private_chat_url: str) -> Reply:
         """In a group: the quiz is personal, so point to a private chat."""
         words = self.content.words(language).messages.group

@@ -3,11 +3,13 @@ and a database of each backend."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from content import CONTENT_DIR
 from flows.content import load_content
 from flows.dialogue import Dialogue
 from flows.schema import Content
@@ -48,3 +50,11 @@ async def bot(stub: StubBotApi, content: Content, database_url: str) -> AsyncIte
         yield
     stub.assert_no_violations()
     assert not stub.unanswered_callback_queries(), "every callback query must be answered"
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped content/ to break on purpose."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target

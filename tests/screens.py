@@ -60,5 +60,14 @@ def all_screens(dialogue: Dialogue) -> Iterator[tuple[str, Reply]]:
         yield f"{language}/forget", views.forget_confirm(language)
         for erased in (True, False):
             yield f"{language}/forget-{erased}", views.forget_answer(language, erased=erased)
+        yield f"{language}/language-menu", views.language_menu(language)
+        yield f"{language}/language-switched", views.language_switched(language, None)
+        for track in TRACKS:  # the confirmation above the longest screens it can sit on
+            reasons = tuple((q.id, q.options[0].id) for q in content.quiz.questions)
+            result = views.result(language, Verdict(track, 50, 50, reasons), 10**8, replace=True)
+            yield (
+                f"{language}/language-switched-result-{track}",
+                views.language_switched(language, result),
+            )
         for note in ("text", "unknown_command", "media", "error", "stale_button"):
             yield f"{language}/note-{note}", views.note(language, note)

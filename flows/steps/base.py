@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flows.chart import ChartBook
 from flows.guide import GuideBook
 from flows.plans import PlanBook
 from flows.quiz import RESULT, QuizMachine
@@ -29,6 +30,7 @@ class Steps:
     quiz: QuizMachine
     plans: PlanBook
     guide: GuideBook
+    charts: ChartBook
     views: Views
 
     def _say(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flows.callbacks import Tap
-from flows.replies import Outcome
+from flows.replies import Outcome, Reply
 from flows.steps.base import Steps, Turn
 
 
@@ -12,9 +12,14 @@ class GuideSteps(Steps):
         return self._say(turn.state, self.views.guide_menu(turn.language))
 
     def _guide_topic(self, turn: Turn, topic_id: str) -> Outcome:
-        """The first page of a topic, opened by its command."""
+        """The first page of a topic, opened by its command; a topic with a chart sends it
+        first, so the page with its buttons stays the newest message."""
         topic = self.guide.topic(turn.language, topic_id)
-        return self._say(turn.state, self.views.guide_page(turn.language, topic, 0, replace=False))
+        page = self.views.guide_page(turn.language, topic, 0, replace=False)
+        if not self.charts.has_chart(topic_id):
+            return self._say(turn.state, page)
+        chart = Reply("", attachment=self.charts.attachment(turn.language, topic_id))
+        return self._say(turn.state, chart, page)
 
     def _on_guide_menu(self, turn: Turn, tap: Tap) -> Outcome:
         in_place = tap.args == ("here",)

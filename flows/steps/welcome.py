@@ -7,11 +7,12 @@ from flows.replies import Outcome
 from flows.steps.base import Turn
 from flows.steps.credentials import CredentialSteps
 from flows.steps.guide import GuideSteps
+from flows.steps.language import LanguageSteps
 from flows.steps.plans import PlanSteps
 from flows.steps.quiz import QuizSteps
 
 
-class WelcomeSteps(QuizSteps, PlanSteps, CredentialSteps, GuideSteps):
+class WelcomeSteps(QuizSteps, PlanSteps, CredentialSteps, GuideSteps, LanguageSteps):
     """The front door, which can lead straight into the quiz, a plan, the credentials or a
     topic of the guide."""
 
