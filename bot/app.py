@@ -9,15 +9,26 @@ from contextlib import asynccontextmanager
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import handlers
 from bot.config import Settings
 from bot.conversation import Conversation
+from bot.delivery import deliver
 from bot.processor import PerChatUpdateProcessor
+from bot.reminders import (
+    SHORT_DAY_SWEEP_SECONDS,
+    SWEEP_SECONDS,
+    CheckinJobs,
+    CheckinSender,
+    Deliver,
+)
 from bot.requests import RetryingRequest
 from bot.storage import Storage, open_storage
+from flows.checkins import CheckinCalendar
 from flows.dialogue import COMMANDS, Dialogue
+from flows.replies import Outcome
 from flows.schema import Content
 
 log = logging.getLogger(__name__)
@@ -64,12 +75,18 @@ def build_application(settings: Settings, content: Content) -> Application:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
     application = builder.build()
     storage = open_storage(settings.database_url)
+    dialogue = Dialogue(content, CheckinCalendar(day_seconds=settings.checkin_day_seconds))
     application.bot_data[STORAGE] = storage
-    application.bot_data[handlers.CONVERSATION] = Conversation(Dialogue(content), storage)
+    application.bot_data[handlers.CONVERSATION] = Conversation(dialogue, storage)
     application.bot_data[handlers.LOG_KEY] = token
     application.bot_data[handlers.UPLOADS] = {}
     handlers.register(application)
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is installed"
+    # A user who blocked the bot, or a chat that is gone, will never take a check-in.
+    sender = CheckinSender(dialogue, storage, (Forbidden, BadRequest), log_key=token)
+    short_day = settings.checkin_day_seconds is not None
+    sweep = SHORT_DAY_SWEEP_SECONDS if short_day else SWEEP_SECONDS
+    CheckinJobs(sender, _deliver_to, sweep).install(application.job_queue)
     application.job_queue.run_repeating(
         forget_idle_chats,
         interval=RETENTION_SWEEP_SECONDS,
@@ -94,6 +111,15 @@ def serve(application: Application, settings: Settings) -> None:
         )
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+
+
+def _deliver_to(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> Deliver:
+    """How a check-in job sends to a chat: as replies to nothing."""
+
+    async def send(outcome: Outcome) -> None:
+        await deliver(context.bot, chat_id, outcome, None, context.bot_data[handlers.UPLOADS])
+
+    return send
 
 
 async def forget_idle_chats(context: ContextTypes.DEFAULT_TYPE) -> None:

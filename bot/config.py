@@ -59,6 +59,8 @@ class Settings(BaseModel):
     listen: str = "0.0.0.0"
     # Chats untouched for this long are deleted by the retention sweep.
     retention_days: int = Field(default=DEFAULT_RETENTION_DAYS, ge=1)
+    # Tests and demos: a "day" of this many seconds for check-ins (no 10:00 alignment).
+    checkin_day_seconds: float | None = Field(default=None, gt=0)
 
     @field_validator("api_url")
     @classmethod
@@ -131,6 +133,7 @@ _VARIABLES = {
     "port": "PORT",
     "listen": "WEBHOOK_LISTEN",
     "retention_days": "DATA_RETENTION_DAYS",
+    "checkin_day_seconds": "CHECKIN_DAY_SECONDS",
 }
 
 

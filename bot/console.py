@@ -8,9 +8,7 @@ are saved in the working directory.
 from __future__ import annotations
 
 import asyncio
-import html
 import os
-import re
 from functools import partial
 from pathlib import Path
 from typing import TextIO
@@ -18,19 +16,13 @@ from typing import TextIO
 from bot.conversation import Conversation
 from bot.storage import open_storage
 from flows.dialogue import COMMANDS, Dialogue
-from flows.replies import Attachment, Button, Outcome
+from flows.replies import Attachment, Button, Outcome, plain_text
 from flows.schema import ConsoleWords, Content
 from flows.state import ChatState, Person
 
 # Telegram never uses chat id 0, so the console's chat cannot clash with a real one.
 CONSOLE_CHAT = 0
 RULE = "─" * 60
-
-
-def plain_text(text: str) -> str:
-    """Telegram HTML as terminal text: links keep their address, other tags go."""
-    text = re.sub(r'<a href="([^"]+)">(.*?)</a>', r"\2 (\1)", text, flags=re.S)
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 class Console:

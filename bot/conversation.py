@@ -26,10 +26,10 @@ class Conversation:
         self.storage = storage
 
     async def step(self, chat_id: int, apply: Callable[[ChatState], Outcome]) -> Outcome:
-        """Apply a step and commit its state (or the erasure it asks for) before returning,
-        so nothing the user sees acknowledged can be lost. When another process wrote first,
-        the step is re-applied to the fresh state, where an out-of-date button is recognised
-        as such."""
+        """Apply a step and commit its state, with the check-ins it schedules or stops (or
+        the erasure it asks for), before returning, so nothing the user sees acknowledged
+        can be lost. When another process wrote first, the step is re-applied to the fresh
+        state, where an out-of-date button is recognised as such."""
         for _ in range(MAX_ATTEMPTS):
             stored = await self.storage.load(chat_id)
             state = stored or ChatState(version=secrets.randbelow(FIRST_VERSION_BELOW))
@@ -40,6 +40,9 @@ class Conversation:
             if not outcome.changed:
                 return outcome
             expected = stored.version if stored else None
-            if await self.storage.save(chat_id, outcome.state, expected_version=expected):
+            saved = await self.storage.save(
+                chat_id, outcome.state, expected_version=expected, checkins=outcome.checkins
+            )
+            if saved:
                 return outcome
         raise ConflictError(f"state kept changing under {MAX_ATTEMPTS} attempts")

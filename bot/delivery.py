@@ -7,8 +7,9 @@ from telegram.error import BadRequest
 
 from flows.replies import Attachment, Keyboard, Outcome, Reply
 
-# Telegram file ids of attachments already uploaded, by file name and content, so a chart
-# goes over the wire once per bot process; keep one per Application (file ids are per bot).
+# Telegram file ids of shared attachments already uploaded, by file name and content, so a
+# chart goes over the wire once per bot process; keep one per Application (file ids are per
+# bot). Files made for one user (exports) are never kept.
 Uploads = dict[tuple[str, bytes], str]
 
 # Telegram's wording when an edit cannot happen; the reply is then sent as a new message.
@@ -54,7 +55,7 @@ async def _edit(query: CallbackQuery, reply: Reply) -> bool:
 async def _send_file(bot: Bot, chat_id: int, reply: Reply, uploads: Uploads) -> None:
     attachment: Attachment = reply.attachment  # type: ignore[assignment]
     key = (attachment.filename, attachment.data)
-    known = uploads.get(key)
+    known = uploads.get(key) if attachment.shared else None
     send = bot.send_photo if attachment.kind == "photo" else bot.send_document
     message = await send(
         chat_id,
@@ -64,7 +65,7 @@ async def _send_file(bot: Bot, chat_id: int, reply: Reply, uploads: Uploads) -> 
         filename=None if known else attachment.filename,
     )
     files = message.photo if attachment.kind == "photo" else [message.document]
-    if known is None and files and files[-1] is not None:
+    if attachment.shared and known is None and files and files[-1] is not None:
         uploads[key] = files[-1].file_id
 
 

@@ -82,7 +82,7 @@ class ChartBook:
         )
         caption = chart.caption.format(title=html.escape(chart.title, quote=False), sources=sources)
         png = render_bar_chart(chart.title, bars)
-        return Attachment("photo", f"{topic_id}-{language}.png", png, caption)
+        return Attachment("photo", f"{topic_id}-{language}.png", png, caption, shared=True)
 
 
 def render_bar_chart(title: str, bars: list[Bar]) -> bytes:

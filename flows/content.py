@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from flows.checkins import ZONES
 from flows.schema import (
     CertWords,
     Content,
@@ -179,6 +180,7 @@ def _check_language(content: Content, words: LanguageWords, folder: Path) -> Non
     ids = [c.id for c in content.credentials.credentials]
     _same_keys(ids, words.certs.credentials, certs_file, "credentials")
     used_links = {link for t in content.plans.tracks.values() for link in t.links}
+    used_links |= {link for t in content.plans.tracks.values() for link in t.checkin_links.values()}
     used_links |= {link for p in content.plans.personas for link in p.links}
     missing = sorted(used_links - set(words.messages.links))
     if missing:
@@ -205,6 +207,7 @@ def _check_guide_words(content: Content, words: LanguageWords, folder: Path) -> 
             where = f"{folder / 'messages.yaml'}: commands"
             raise ContentError(f"{where}: no description for /{topic.command}")
     _same_keys(content.facts.sources, guide.sources.about, guide_file, "sources.about")
+    _same_keys(ZONES, words.messages.timezone.zones, folder / "messages.yaml", "timezone.zones")
 
 
 def _check_references(content: Content, root: Path) -> None:
@@ -223,6 +226,16 @@ def _check_references(content: Content, root: Path) -> None:
         for link in makeup.links:
             if link not in links:
                 raise ContentError(f"{root / 'plans.yaml'}: tracks.{track}.links: unknown {link}")
+        _same_keys(
+            content.plans.phases,
+            makeup.checkin_links,
+            root / "plans.yaml",
+            f"tracks.{track}.checkin_links",
+        )
+        for link in makeup.checkin_links.values():
+            if link not in links:
+                where = f"{root / 'plans.yaml'}: tracks.{track}.checkin_links"
+                raise ContentError(f"{where}: unknown {link}")
     for persona in content.plans.personas:
         for link in persona.links:
             if link not in links:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from flows.callbacks import decode
 from flows.chart import ChartBook
+from flows.checkins import CheckinCalendar
+from flows.export import PlanExport
+from flows.followup import FollowUpViews
 from flows.guide import GuideBook
 from flows.plans import PlanBook
 from flows.quiz import QuizMachine
@@ -16,7 +19,9 @@ from flows.replies import Outcome, Reply
 from flows.schema import Content
 from flows.state import ChatState, Person
 from flows.steps.base import Turn
+from flows.steps.checkins import CheckinSteps
 from flows.steps.privacy import PrivacySteps
+from flows.steps.progress import ProgressSteps
 from flows.steps.welcome import WelcomeSteps
 from flows.views import Views
 
@@ -24,6 +29,8 @@ from flows.views import Views
 COMMANDS = (
     "start",
     "plan",
+    "progress",
+    "reminders",
     "certs",
     "guide",
     *("roles", "training", "salary", "roadmap", "jobs", "sources"),  # the guide's topics
@@ -31,17 +38,22 @@ COMMANDS = (
     "restart",
     "forget",
     "language",
+    "timezone",
 )
 
 
-class Dialogue(WelcomeSteps, PrivacySteps):
-    def __init__(self, content: Content) -> None:
+class Dialogue(WelcomeSteps, ProgressSteps, CheckinSteps, PrivacySteps):
+    def __init__(self, content: Content, calendar: CheckinCalendar | None = None) -> None:
+        """calendar: the clock and the length of a day for check-ins (real days by default)."""
         self.content = content
         self.quiz = QuizMachine(content.quiz)
         self.plans = PlanBook(content)
         self.guide = GuideBook(content)
         self.charts = ChartBook(content)
         self.views = Views(content, self.quiz.total)
+        self.calendar = calendar or CheckinCalendar()
+        self.followup = FollowUpViews(content, self.calendar)
+        self.exports = PlanExport(self.followup)
 
     def language(self, state: ChatState, person: Person) -> str:
         if state.language in self.content.languages:

@@ -99,6 +99,8 @@ class Quiz(Schema):
 class TrackMakeup(Schema):
     credentials: list[str] = Field(min_length=1)
     links: list[str]
+    # The one link each day-30/60/90 check-in carries, per phase it closes.
+    checkin_links: dict[Phase, str]
 
 
 class PersonaMakeup(Schema):
@@ -232,7 +234,10 @@ class GuideWords(Schema):
 
 class DateWords(Schema):
     months: list[Text] = Field(min_length=12, max_length=12)
+    weekdays: list[Text] = Field(min_length=7, max_length=7)  # Monday first
     month_year: Text  # {month} {year}
+    day: Text  # {weekday} {day} {month} {year}: a calendar day
+    time: Text  # {hour} {minute}: a time of day, 24-hour
     undated: Text
     projection: Text
     cite: Text
@@ -261,6 +266,12 @@ class ButtonWords(Schema):
     credentials: ButtonLabel
     forget_yes: ButtonLabel
     forget_no: ButtonLabel
+    checklist: ButtonLabel
+    export: ButtonLabel
+    remind_yes: ButtonLabel
+    remind_no: ButtonLabel
+    remind_plan: ButtonLabel
+    stop_reminders: ButtonLabel
     tracks: dict[Track, ButtonLabel]
 
 
@@ -327,6 +338,62 @@ class ConsoleWords(Schema):
     goodbye: Text
 
 
+class CheckinMessageWords(Schema):
+    title: Text  # {day} {plan}
+    about: Text  # {phase} {about}
+    still_open: Text
+    all_done: Text
+    next: Text  # {phase}
+    after: Text  # {after}
+    footer: Text
+
+
+class CheckinWords(Schema):
+    prompt: Text  # {time} {zone}
+    prompt_other_plan: Text  # {time} {zone} {plan}: replaces the check-ins of another plan
+    declined: Text
+    active: Text  # {plan} {dates} {zone}
+    due_line: Text  # {day} {date} {time}
+    sent_line: Text  # {day} {date}
+    listing: Text  # {plan} {start} {zone} {dates}
+    all_sent: Text
+    none: Text
+    offer: Text  # {plan}
+    no_plan: Text
+    stopped: Text
+    about: dict[Phase, Text]  # what each phase was about
+    after_plan: Text  # what comes after day 90
+    message: CheckinMessageWords
+
+
+class ProgressWords(Schema):
+    title: Text  # {plan}
+    phase: Text  # {phase} {done} {total}
+    step_done: Text  # {number} {text}
+    step_open: Text  # {number} {text}
+    footer: Text
+    no_plan: Text
+
+
+class ExportWords(Schema):
+    document_caption: Text  # {plan}
+    calendar_caption: Text
+    title: Text
+    start: Text  # {date}
+    phase: Text  # {phase} {date}: a phase and the day it ends
+    links: Text
+    footer: Text  # {date}
+    event_summary: Text  # {day} {plan}
+    event_description: Text  # {phase} {steps}
+
+
+class TimezoneWords(Schema):
+    menu: Text  # {time}
+    set: Text  # {zone}
+    moved: Text  # {dates}
+    zones: dict[str, ButtonLabel]  # per key of flows.checkins.ZONES
+
+
 class LanguageMenuWords(Schema):
     name: ButtonLabel  # the language's own name, on its button in every language's menu
     menu: Text
@@ -349,6 +416,10 @@ class Messages(Schema):
     group: GroupWords
     console: ConsoleWords
     language: LanguageMenuWords
+    checkins: CheckinWords
+    progress: ProgressWords
+    export: ExportWords
+    timezone: TimezoneWords
     commands: dict[str, Annotated[str, Field(min_length=3, max_length=256)]]
 
 

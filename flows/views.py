@@ -140,6 +140,10 @@ class Views:
         links = [Button(words.links[key], url=self.content.facts.links[key]) for key in plan.links]
         keyboard = (
             *rows(links, 2),
+            (
+                Button(words.buttons.checklist, encode(Act.CHECKLIST, plan.persona, plan.track)),
+                Button(words.buttons.export, encode(Act.EXPORT, plan.persona, plan.track)),
+            ),
             (Button(words.buttons.other_persona, encode(Act.PERSONAS, plan.track)),),
             (Button(words.buttons.compare_credentials, encode(Act.CREDENTIALS, "new")),),
             (self._learn_more(language),),

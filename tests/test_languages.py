@@ -168,12 +168,13 @@ def test_a_spanish_speaker_gets_the_quiz_and_a_plan_in_spanish(
     assert user.state.step == RESULT
     assert "Lo que más te conviene es la <b>facturación médica</b>" in user.text()
     assert "BLS, mayo de 2024" in user.text() and "$50,250" in user.text()
-    user.tap("Serví en las Fuerzas Armadas")
-    plan = user.text()
+    shown = user.tap("Serví en las Fuerzas Armadas")
+    plan = shown.replies[0].text
     assert "Serví en las Fuerzas Armadas · Facturación médica" in plan
     for heading in ("Días 1 a 30", "Días 31 a 60", "Días 61 a 90"):
         assert heading in plan
     assert "GI Bill" in plan and "CPB" in plan
+    assert "¿Te escribo los días 30, 60 y 90?" in user.text(), "check-ins are offered below"
     assert user.state.language is None, "nothing is stored while Telegram's language applies"
 
 
@@ -263,12 +264,13 @@ async def test_a_spanish_telegram_user_goes_from_start_to_a_plan_in_spanish(
     assert result.text.splitlines()[0] == "🩺 Lo que más te conviene es la codificación médica."
     assert "BLS, mayo de 2024" in result.text and "proyección a 2032" in result.text
     plan = await user.tap("Quiero trabajar desde casa")
-    text = plan.last.text
+    text = plan.messages[0].text
     assert "Quiero trabajar desde casa · Codificación médica" in text
     assert "remote medical coder" in text, "the keyword employers search for stays in English"
     assert "Días 61 a 90" in text
     assert "150 preguntas en 5 horas y 40 minutos, a libro abierto" in text, "worded figure"
-    assert len(user.messages) == 2
+    assert "¿Te escribo los días 30, 60 y 90?" in plan.last.text
+    assert len(user.messages) == 3
 
     spanish_menu = [c["command"] for c in stub.my_commands(language_code="es")]
     assert spanish_menu == list(COMMANDS)

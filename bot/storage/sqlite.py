@@ -9,7 +9,8 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.storage.base import Clock, Storage, StorageError, upgrades_due
+from bot.storage.base import Clock, Reminder, Storage, StorageError, upgrades_due
+from flows.checkins import CheckinChange
 from flows.state import ChatState
 
 # Statements that bring the schema from the previous version to each version.
@@ -23,7 +24,21 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         )""",
     ),
     2: ("CREATE INDEX chats_updated_at ON chats (updated_at)",),
+    3: (
+        """CREATE TABLE reminders (
+            chat_id       INTEGER NOT NULL,
+            day           INTEGER NOT NULL,
+            due_at        INTEGER NOT NULL,
+            plan          TEXT    NOT NULL,
+            language      TEXT    NOT NULL,
+            claimed_by    TEXT,
+            claimed_until INTEGER,
+            PRIMARY KEY (chat_id, day)
+        )""",
+        "CREATE INDEX reminders_due_at ON reminders (due_at)",
+    ),
 }
+_REMINDER = "chat_id, day, due_at, plan, language"
 # Times (50 ms apart) the switch to WAL is tried while another process holds the new file.
 WAL_SWITCH_ATTEMPTS = 100
 
@@ -33,6 +48,8 @@ class SqliteStorage(Storage):
         super().__init__(clock)
         self.path = path
         self._db: aiosqlite.Connection | None = None
+        # One connection: a transaction must not take in another coroutine's statements.
+        self._lock = asyncio.Lock()
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -96,13 +113,39 @@ class SqliteStorage(Storage):
             self._db = None
 
     async def load(self, chat_id: int) -> ChatState | None:
-        async with self.db.execute(
-            "SELECT version, state FROM chats WHERE chat_id = ?", (chat_id,)
-        ) as cursor:
+        async with (
+            self._lock,
+            self.db.execute(
+                "SELECT version, state FROM chats WHERE chat_id = ?", (chat_id,)
+            ) as cursor,
+        ):
             row = await cursor.fetchone()
         return None if row is None else ChatState.from_json(row[1], row[0])
 
-    async def save(self, chat_id: int, state: ChatState, expected_version: int | None) -> bool:
+    async def save(
+        self,
+        chat_id: int,
+        state: ChatState,
+        expected_version: int | None,
+        checkins: CheckinChange | None = None,
+    ) -> bool:
+        async with self._lock:
+            if checkins is None:  # one statement: a transaction of its own
+                return await self._save_state(chat_id, state, expected_version)
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                saved = await self._save_state(chat_id, state, expected_version)
+                if saved:
+                    await self._change_checkins(chat_id, checkins)
+                await self.db.execute("COMMIT")
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+        return saved
+
+    async def _save_state(
+        self, chat_id: int, state: ChatState, expected_version: int | None
+    ) -> bool:
         if expected_version is None:
             cursor = await self.db.execute(
                 "INSERT INTO chats (chat_id, version, state, updated_at) VALUES (?, ?, ?, ?) "
@@ -119,13 +162,74 @@ class SqliteStorage(Storage):
         await cursor.close()
         return saved
 
+    async def _change_checkins(self, chat_id: int, change: CheckinChange) -> None:
+        if change.move_only:
+            await self.db.executemany(
+                "UPDATE reminders SET due_at = ? "
+                "WHERE chat_id = ? AND day = ? AND claimed_until IS NULL",
+                [(due_at, chat_id, day) for day, due_at in change.due],
+            )
+            return
+        await self.db.execute("DELETE FROM reminders WHERE chat_id = ?", (chat_id,))
+        await self.db.executemany(
+            f"INSERT INTO reminders ({_REMINDER}) VALUES (?, ?, ?, ?, ?)",
+            [(chat_id, day, due_at, change.plan, change.language) for day, due_at in change.due],
+        )
+
     async def forget(self, chat_id: int) -> None:
-        await self.db.execute("DELETE FROM chats WHERE chat_id = ?", (chat_id,))
+        async with self._lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                await self.db.execute("DELETE FROM reminders WHERE chat_id = ?", (chat_id,))
+                await self.db.execute("DELETE FROM chats WHERE chat_id = ?", (chat_id,))
+                await self.db.execute("COMMIT")
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
 
     async def forget_idle(self, idle_seconds: float) -> int:
-        cursor = await self.db.execute(
-            "DELETE FROM chats WHERE updated_at < ?", (self.now() - int(idle_seconds),)
-        )
-        forgotten = cursor.rowcount
-        await cursor.close()
+        async with self._lock:
+            cursor = await self.db.execute(
+                "DELETE FROM chats WHERE updated_at < ? AND NOT EXISTS "
+                "(SELECT 1 FROM reminders WHERE reminders.chat_id = chats.chat_id)",
+                (self.now() - int(idle_seconds),),
+            )
+            forgotten = cursor.rowcount
+            await cursor.close()
         return forgotten
+
+    async def waiting_reminders(self, due_by: int) -> list[Reminder]:
+        async with (
+            self._lock,
+            self.db.execute(
+                f"SELECT {_REMINDER} FROM reminders "
+                "WHERE due_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) "
+                "ORDER BY due_at",
+                (due_by, self.now()),
+            ) as cursor,
+        ):
+            rows = await cursor.fetchall()
+        return [Reminder(*row) for row in rows]
+
+    async def claim_reminder(
+        self, chat_id: int, day: int, token: str, lease_seconds: int
+    ) -> Reminder | None:
+        now = self.now()
+        async with (
+            self._lock,
+            self.db.execute(
+                "UPDATE reminders SET claimed_by = ?, claimed_until = ? "
+                "WHERE chat_id = ? AND day = ? AND due_at <= ? "
+                f"AND (claimed_until IS NULL OR claimed_until <= ?) RETURNING {_REMINDER}",
+                (token, now + lease_seconds, chat_id, day, now, now),
+            ) as cursor,
+        ):
+            rows = await cursor.fetchall()
+        return Reminder(*rows[0]) if rows else None
+
+    async def finish_reminder(self, chat_id: int, day: int, token: str) -> None:
+        async with self._lock:
+            await self.db.execute(
+                "DELETE FROM reminders WHERE chat_id = ? AND day = ? AND claimed_by = ?",
+                (chat_id, day, token),
+            )

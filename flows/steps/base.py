@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flows.chart import ChartBook
+from flows.checkins import CheckinCalendar, CheckinChange, split_plan_key
+from flows.export import PlanExport
+from flows.followup import FollowUpViews
 from flows.guide import GuideBook
-from flows.plans import PlanBook
+from flows.plans import Plan, PlanBook
 from flows.quiz import RESULT, QuizMachine
 from flows.replies import Outcome, Reply
-from flows.schema import Content
+from flows.schema import TRACKS, Content
 from flows.scoring import score
 from flows.state import ChatState, Person
 from flows.views import Views
@@ -32,6 +35,9 @@ class Steps:
     guide: GuideBook
     charts: ChartBook
     views: Views
+    calendar: CheckinCalendar
+    followup: FollowUpViews
+    exports: PlanExport
 
     def _say(
         self,
@@ -39,8 +45,32 @@ class Steps:
         *replies: Reply,
         new_state: ChatState | None = None,
         notice: str | None = None,
+        checkins: CheckinChange | None = None,
     ) -> Outcome:
-        return Outcome(state=new_state or state, replies=replies, notice=notice, saved_state=state)
+        return Outcome(
+            state=new_state or state,
+            replies=replies,
+            notice=notice,
+            saved_state=state,
+            checkins=checkins,
+        )
+
+    def _plan(self, language: str, persona: str, track: str) -> Plan | None:
+        """The plan for a persona and track from a button or the database; None if either
+        is unknown (an old button, or content that changed)."""
+        if not self.plans.is_persona(persona) or track not in TRACKS:
+            return None
+        return self.plans.compose(language, persona, track)  # type: ignore[arg-type]
+
+    def _plan_named(self, language: str, key: str) -> Plan | None:
+        return self._plan(language, *split_plan_key(key))
+
+    def _current_plan(self, state: ChatState, language: str) -> Plan | None:
+        """The plan the user looked at last."""
+        track = state.plan_track or state.track
+        if state.persona is None or track is None:
+            return None
+        return self._plan(language, state.persona, track)
 
     def current_view(self, turn: Turn) -> Reply:
         """Where the user is now, drawn in place of the message they tapped."""

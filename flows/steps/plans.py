@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flows.callbacks import Tap
+from flows.checkins import plan_key, zone_of
 from flows.replies import Outcome, Reply
 from flows.schema import TRACKS, Track
 from flows.state import ChatState
@@ -29,16 +30,29 @@ class PlanSteps(Steps):
         return self._show_plan(turn, persona, track)  # type: ignore[arg-type]
 
     def _show_plan(self, turn: Turn, persona: str, chosen: Track) -> Outcome:
-        """The plan, remembering the persona (and the track, if the user had none)."""
+        """The plan, remembering it as the user's current plan (and the track as theirs, if
+        they had none); below it, the offer of check-ins unless they are on for it."""
         state, language = turn.state, turn.language
         plan = self.plans.compose(language, persona, chosen)
         changes: dict[str, object] = {}
         if state.persona != persona:
             changes["persona"] = persona
+        if state.plan_track != chosen:
+            changes["plan_track"] = chosen
         if state.track is None:
             changes["track"] = chosen
         new_state = state.advanced(**changes) if changes else state
-        return self._say(state, self.views.plan(language, plan), new_state=new_state)
+        replies = [self.views.plan(language, plan)]
+        checkins = state.checkins
+        if checkins is None or max(checkins.due) <= self.calendar.now():
+            scheduled = None
+        elif checkins.plan == plan_key(persona, chosen):
+            return self._say(state, *replies, new_state=new_state)  # already on for this plan
+        else:
+            scheduled = self._plan_named(language, checkins.plan)
+        zone = zone_of(state.timezone)
+        replies.append(self.followup.remind_prompt(language, plan, zone, scheduled))
+        return self._say(state, *replies, new_state=new_state)
 
     def _on_choose_track(self, turn: Turn, tap: Tap) -> Outcome:
         track = tap.args[0]
