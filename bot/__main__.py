@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 
-from telegram import Update
-
-from bot.app import build_application
+from bot.app import build_application, serve
 from bot.config import ConfigError, Settings
 from bot.console import run_console
 from bot.logs import configure_logging
@@ -41,8 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
-    secrets = [settings.token.get_secret_value()] if settings.token else []
-    configure_logging("WARNING" if args.console else settings.log_level, secrets=secrets)
+    secrets = [settings.token, settings.webhook_secret]
+    log_level = "WARNING" if args.console else settings.log_level
+    configure_logging(log_level, [s.get_secret_value() for s in secrets if s])
     try:
         content = load_content()
     except ContentError as error:
@@ -52,10 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.console:
             asyncio.run(run_console(content, settings.database_url, sys.stdin, sys.stdout))
         else:
-            application = build_application(settings, content)
-            application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+            serve(build_application(settings, content), settings)
     except StorageError as error:
-        logging.getLogger("bot").error("%s", error)
+        print(error, file=sys.stderr)
         return EXIT_CONFIG
     except (KeyboardInterrupt, BrokenPipeError):  # Ctrl-C, or `... --console | head`
         return 0

@@ -2,26 +2,45 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import handlers
 from bot.config import Settings
 from bot.conversation import Conversation
+from bot.delivery import deliver
 from bot.processor import PerChatUpdateProcessor
+from bot.reminders import (
+    SHORT_DAY_SWEEP_SECONDS,
+    SWEEP_SECONDS,
+    CheckinJobs,
+    CheckinSender,
+    Deliver,
+)
 from bot.requests import RetryingRequest
 from bot.storage import Storage, open_storage
+from flows.checkins import CheckinCalendar
 from flows.dialogue import COMMANDS, Dialogue
+from flows.replies import Outcome
 from flows.schema import Content
 
 log = logging.getLogger(__name__)
 
 STORAGE = "storage"
+CHART_WARM_UP = "chart_warm_up"
+RETENTION_JOB = "retention"
+# The retention sweep runs a minute after start-up, then hourly (every replica runs it;
+# deleting twice is harmless).
+RETENTION_FIRST_SWEEP_SECONDS = 60
+RETENTION_SWEEP_SECONDS = 3600
+SECONDS_PER_DAY = 86400
 
 
 def build_application(settings: Settings, content: Content) -> Application:
@@ -55,11 +74,60 @@ def build_application(settings: Settings, content: Content) -> Application:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
     application = builder.build()
     storage = open_storage(settings.database_url)
+    dialogue = Dialogue(content, CheckinCalendar(day_seconds=settings.checkin_day_seconds))
     application.bot_data[STORAGE] = storage
-    application.bot_data[handlers.CONVERSATION] = Conversation(Dialogue(content), storage)
+    application.bot_data[handlers.CONVERSATION] = Conversation(dialogue, storage)
     application.bot_data[handlers.LOG_KEY] = token
+    application.bot_data[handlers.UPLOADS] = {}
     handlers.register(application)
+    assert application.job_queue is not None, "python-telegram-bot[job-queue] is installed"
+    # A user who blocked the bot, or a chat that is gone, will never take a check-in.
+    sender = CheckinSender(dialogue, storage, (Forbidden, BadRequest), log_key=token)
+    short_day = settings.checkin_day_seconds is not None
+    sweep = SHORT_DAY_SWEEP_SECONDS if short_day else SWEEP_SECONDS
+    CheckinJobs(sender, _deliver_to, sweep).install(application.job_queue)
+    application.job_queue.run_repeating(
+        forget_idle_chats,
+        interval=RETENTION_SWEEP_SECONDS,
+        first=RETENTION_FIRST_SWEEP_SECONDS,
+        data=settings.retention_days,
+        name=RETENTION_JOB,
+    )
     return application
+
+
+def serve(application: Application, settings: Settings) -> None:
+    """Run until stopped: as a webhook server when WEBHOOK_URL is set, else long polling."""
+    if settings.webhook_url and settings.webhook_secret:
+        application.run_webhook(
+            listen=settings.listen,
+            port=settings.port,
+            url_path=settings.webhook_path,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+
+
+def _deliver_to(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> Deliver:
+    """How a check-in job sends to a chat: as replies to nothing."""
+
+    async def send(outcome: Outcome) -> None:
+        await deliver(context.bot, chat_id, outcome, None, context.bot_data[handlers.UPLOADS])
+
+    return send
+
+
+async def forget_idle_chats(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Data retention: delete every chat nobody has touched for the configured days."""
+    days = context.job.data if context.job else None
+    assert isinstance(days, int), "scheduled with DATA_RETENTION_DAYS as its data"
+    storage: Storage = context.bot_data[STORAGE]
+    forgotten = await storage.forget_idle(days * SECONDS_PER_DAY)
+    log.info("retention: forgot %d chat(s) idle for over %d days", forgotten, days)
 
 
 async def _on_startup(application: Application) -> None:
@@ -67,10 +135,18 @@ async def _on_startup(application: Application) -> None:
     await storage.open()
     conversation: Conversation = application.bot_data[handlers.CONVERSATION]
     await register_commands(application, conversation.dialogue.content)
+    # Charts take matplotlib about half a second: draw them on a worker thread right away
+    # instead of on the event loop when the first user asks for /salary.
+    application.bot_data[CHART_WARM_UP] = asyncio.create_task(
+        asyncio.to_thread(conversation.dialogue.charts.warm_up)
+    )
     log.info("bot @%s is up", application.bot.username)
 
 
 async def _on_shutdown(application: Application) -> None:
+    warm_up = application.bot_data.pop(CHART_WARM_UP, None)
+    if warm_up is not None:
+        await warm_up  # a worker thread cannot be cancelled; it is short
     storage: Storage = application.bot_data[STORAGE]
     await storage.close()
 

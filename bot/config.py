@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import Literal
+from typing import Literal, Self
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
 
 DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_DATABASE_URL = "sqlite:///careerpath.sqlite3"
@@ -14,6 +25,11 @@ DEFAULT_DATABASE_URL = "sqlite:///careerpath.sqlite3"
 # only cost CPU: with one pooled connection per update in flight, httpcore checks every idle
 # connection (syscalls) on each request.
 MAX_CONCURRENT_UPDATES = 16
+DEFAULT_PORT = 8080
+DEFAULT_RETENTION_DAYS = 180
+# Telegram's rule for a webhook's secret_token.
+SECRET_ALPHABET = r"[A-Za-z0-9_-]{1,256}"
+SECRET_RULE = "1 to 256 characters from A-Z, a-z, 0-9, _ and -"
 
 MISSING_TOKEN = """\
 TELEGRAM_BOT_TOKEN is not set, so the bot cannot connect to Telegram. To get a token, open \
@@ -40,6 +56,16 @@ class Settings(BaseModel):
     max_concurrent_updates: int = Field(default=MAX_CONCURRENT_UPDATES, ge=1)
     # Seconds to wait for the Bot API to answer one request before retrying it.
     api_timeout: float = Field(default=5.0, gt=0)
+    # Webhook mode when webhook_url is set; long polling otherwise.
+    webhook_url: str | None = None
+    # What Telegram sends in X-Telegram-Bot-Api-Secret-Token; its allowed alphabet.
+    webhook_secret: SecretStr | None = None
+    port: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
+    listen: str = "0.0.0.0"
+    # Chats untouched for this long are deleted by the retention sweep.
+    retention_days: int = Field(default=DEFAULT_RETENTION_DAYS, ge=1)
+    # Tests and demos: a "day" of this many seconds for check-ins (no 10:00 alignment).
+    checkin_day_seconds: float | None = Field(default=None, gt=0)
 
     @field_validator("api_url")
     @classmethod
@@ -55,17 +81,41 @@ class Settings(BaseModel):
             raise ValueError("must be sqlite:///path or postgresql://user:pass@host/db")
         return value
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("must be the public https:// address Telegram posts updates to")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(SECRET_ALPHABET, value.get_secret_value()):
+            raise ValueError(f"must be {SECRET_RULE}")
+        return value
+
+    @model_validator(mode="after")
+    def _secret_for_webhook(self) -> Self:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError(
+                f"WEBHOOK_SECRET is required when WEBHOOK_URL is set ({SECRET_RULE}), so that "
+                "only Telegram can post updates to the bot"
+            )
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        """The path part of WEBHOOK_URL, where the bot's web server takes updates."""
+        return urlsplit(self.webhook_url or "").path.lstrip("/")
+
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, need_token: bool = True) -> Settings:
         token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
         if need_token and not token:
             raise ConfigError(MISSING_TOKEN)
         values: dict[str, object] = {"token": token or None}
-        for field, variable in (
-            ("api_url", "TELEGRAM_API_URL"),
-            ("database_url", "DATABASE_URL"),
-            ("log_level", "LOG_LEVEL"),
-        ):
+        for field, variable in _VARIABLES.items():
             if env.get(variable, "").strip():
                 values[field] = env[variable].strip()
         if "log_level" in values:
@@ -75,10 +125,7 @@ class Settings(BaseModel):
         try:
             return cls.model_validate(values)
         except ValidationError as error:
-            problems = "; ".join(
-                f"{_VARIABLES.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}"
-                for e in error.errors()
-            )
+            problems = "; ".join(_describe(e) for e in error.errors())
             raise ConfigError(f"Invalid configuration: {problems}") from None
 
 
@@ -86,4 +133,20 @@ _VARIABLES = {
     "api_url": "TELEGRAM_API_URL",
     "database_url": "DATABASE_URL",
     "log_level": "LOG_LEVEL",
+    "webhook_url": "WEBHOOK_URL",
+    "webhook_secret": "WEBHOOK_SECRET",
+    "port": "PORT",
+    "listen": "WEBHOOK_LISTEN",
+    "retention_days": "DATA_RETENTION_DAYS",
+    "checkin_day_seconds": "CHECKIN_DAY_SECONDS",
 }
+
+
+def _describe(error: ErrorDetails) -> str:
+    """One problem, named by its environment variable; never the offending value (it may
+    be a secret)."""
+    message = error["msg"].removeprefix("Value error, ")
+    if not error["loc"]:
+        return message
+    field = str(error["loc"][0])
+    return f"{_VARIABLES.get(field, field)}: {message}"

@@ -1,46 +1,60 @@
 """python -m bot --console: the same dialogue in a terminal, with no token and no network.
 
 It runs the very flows, content and storage the Telegram bot uses; only the delivery
-differs: messages are printed as text and buttons are numbered.
+differs: messages are printed as text, buttons are numbered, and files (the /salary chart)
+are saved in the working directory.
 """
 
 from __future__ import annotations
 
 import asyncio
-import html
 import os
-import re
 from functools import partial
+from pathlib import Path
 from typing import TextIO
 
 from bot.conversation import Conversation
 from bot.storage import open_storage
 from flows.dialogue import COMMANDS, Dialogue
-from flows.replies import Button, Outcome
-from flows.schema import Content
-from flows.state import Person
+from flows.replies import Attachment, Button, Outcome, plain_text
+from flows.schema import ConsoleWords, Content
+from flows.state import ChatState, Person
 
 # Telegram never uses chat id 0, so the console's chat cannot clash with a real one.
 CONSOLE_CHAT = 0
 RULE = "─" * 60
 
 
-def plain_text(text: str) -> str:
-    """Telegram HTML as terminal text: links keep their address, other tags go."""
-    text = re.sub(r'<a href="([^"]+)">(.*?)</a>', r"\2 (\1)", text, flags=re.S)
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
-
-
 class Console:
-    def __init__(self, conversation: Conversation, stdout: TextIO, language_code: str) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        stdout: TextIO,
+        language_code: str,
+        files_dir: Path | None = None,
+    ) -> None:
         self.conversation = conversation
+        self.files_dir = files_dir or Path.cwd()
         self.dialogue: Dialogue = conversation.dialogue
         self.out = stdout
-        words = self.dialogue.content.words(self.dialogue.language_for(language_code))
-        self.words = words.messages.console
-        self.person = Person(first_name=self.words.name, language_code=language_code)
+        self.language_code = language_code
+        # The console's own lines follow the chat's language, which /language can change.
+        self.language = self.dialogue.language_for(language_code)
         self.buttons: list[Button] = []  # the newest message's buttons, numbered from 1
         self.message_id = 0  # the newest message; taps on its buttons replace it
+
+    @property
+    def words(self) -> ConsoleWords:
+        return self.dialogue.content.words(self.language).messages.console
+
+    @property
+    def person(self) -> Person:
+        return Person(first_name=self.words.name, language_code=self.language_code)
+
+    async def resume(self) -> None:
+        """Pick up the language the chat chose last time."""
+        state = await self.conversation.storage.load(CONSOLE_CHAT) or ChatState()
+        self.language = self.dialogue.language(state, self.person)
 
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -51,12 +65,21 @@ class Console:
         for reply in outcome.replies:
             if not reply.replace:
                 self.message_id += 1
-            self.say(f"{RULE}\n{plain_text(reply.text)}")
+            if reply.attachment is not None:
+                self.save(reply.attachment)
+            else:
+                self.say(f"{RULE}\n{plain_text(reply.text)}")
             if reply.keyboard:
                 self.buttons = [button for row in reply.keyboard for button in row]
                 for number, button in enumerate(self.buttons, start=1):
                     link = f"  ↗ {button.url}" if button.url else ""
                     self.say(f"  [{number}] {button.label}{link}")
+
+    def save(self, attachment: Attachment) -> None:
+        path = self.files_dir / attachment.filename
+        path.write_bytes(attachment.data)
+        self.say(f"{RULE}\n{plain_text(attachment.caption)}")
+        self.say(self.words.saved.format(path=path))
 
     async def handle(self, line: str) -> None:
         dialogue, person = self.dialogue, self.person
@@ -74,7 +97,9 @@ class Console:
             step = partial(dialogue.command, person=person, name=name, payload=payload.strip())
         else:
             step = partial(dialogue.text, person=person)
-        self.show(await self.conversation.step(CONSOLE_CHAT, step))
+        outcome = await self.conversation.step(CONSOLE_CHAT, step)
+        self.language = dialogue.language(outcome.state, person)
+        self.show(outcome)
 
 
 async def run_console(content: Content, database_url: str, stdin: TextIO, stdout: TextIO) -> None:
@@ -83,6 +108,7 @@ async def run_console(content: Content, database_url: str, stdin: TextIO, stdout
     try:
         language_code = os.environ.get("LANG", "en")[:2]
         console = Console(Conversation(Dialogue(content), storage), stdout, language_code)
+        await console.resume()
         console.say(console.words.intro)
         while line := await asyncio.to_thread(stdin.readline):
             if line.strip():

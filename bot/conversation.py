@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 from bot.storage import Storage
@@ -10,6 +11,9 @@ from flows.replies import Outcome
 from flows.state import ChatState
 
 MAX_ATTEMPTS = 5
+# A chat with nothing stored starts its version count at a random point below this, so a
+# count restarted by /forget or the retention sweep never matches a button drawn before.
+FIRST_VERSION_BELOW = 10**8
 
 
 class ConflictError(Exception):
@@ -22,14 +26,23 @@ class Conversation:
         self.storage = storage
 
     async def step(self, chat_id: int, apply: Callable[[ChatState], Outcome]) -> Outcome:
-        """Apply a step and commit its state before returning, so nothing the user sees
-        acknowledged can be lost. On a concurrent write the step is re-applied to the fresh
+        """Apply a step and commit its state, with the check-ins it schedules or stops (or
+        the erasure it asks for), before returning, so nothing the user sees acknowledged
+        can be lost. When another process wrote first, the step is re-applied to the fresh
         state, where an out-of-date button is recognised as such."""
         for _ in range(MAX_ATTEMPTS):
-            state = await self.storage.load(chat_id)
+            stored = await self.storage.load(chat_id)
+            state = stored or ChatState(version=secrets.randbelow(FIRST_VERSION_BELOW))
             outcome = apply(state)
+            if outcome.erase:
+                await self.storage.forget(chat_id)
+                return outcome
             if not outcome.changed:
                 return outcome
-            if await self.storage.save(chat_id, outcome.state, expected_version=state.version):
+            expected = stored.version if stored else None
+            saved = await self.storage.save(
+                chat_id, outcome.state, expected_version=expected, checkins=outcome.checkins
+            )
+            if saved:
                 return outcome
         raise ConflictError(f"state kept changing under {MAX_ATTEMPTS} attempts")

@@ -5,7 +5,12 @@ from __future__ import annotations
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
-from flows.replies import Keyboard, Outcome, Reply
+from flows.replies import Attachment, Keyboard, Outcome, Reply
+
+# Telegram file ids of shared attachments already uploaded, by file name and content, so a
+# chart goes over the wire once per bot process; keep one per Application (file ids are per
+# bot). Files made for one user (exports) are never kept.
+Uploads = dict[tuple[str, bytes], str]
 
 # Telegram's wording when an edit cannot happen; the reply is then sent as a new message.
 _CANNOT_EDIT = ("message to edit not found", "message can't be edited", "message_id_invalid")
@@ -47,8 +52,34 @@ async def _edit(query: CallbackQuery, reply: Reply) -> bool:
     return True
 
 
-async def deliver(bot: Bot, chat_id: int, outcome: Outcome, query: CallbackQuery | None) -> None:
+async def _send_file(bot: Bot, chat_id: int, reply: Reply, uploads: Uploads) -> None:
+    attachment: Attachment = reply.attachment  # type: ignore[assignment]
+    key = (attachment.filename, attachment.data)
+    known = uploads.get(key) if attachment.shared else None
+    send = bot.send_photo if attachment.kind == "photo" else bot.send_document
+    message = await send(
+        chat_id,
+        known or attachment.data,
+        caption=attachment.caption or None,
+        reply_markup=to_markup(reply.keyboard),
+        filename=None if known else attachment.filename,
+    )
+    files = message.photo if attachment.kind == "photo" else [message.document]
+    if attachment.shared and known is None and files and files[-1] is not None:
+        uploads[key] = files[-1].file_id
+
+
+async def deliver(
+    bot: Bot,
+    chat_id: int,
+    outcome: Outcome,
+    query: CallbackQuery | None,
+    uploads: Uploads | None = None,
+) -> None:
     for reply in outcome.replies:
+        if reply.attachment is not None:
+            await _send_file(bot, chat_id, reply, {} if uploads is None else uploads)
+            continue
         if reply.replace and query is not None and await _edit(query, reply):
             continue
         await bot.send_message(chat_id, reply.text, reply_markup=to_markup(reply.keyboard))

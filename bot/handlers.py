@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import time
@@ -31,6 +32,7 @@ log = logging.getLogger("bot.updates")
 
 CONVERSATION = "conversation"
 LOG_KEY = "log_key"
+UPLOADS = "uploads"
 
 Step = Callable[[Dialogue, ChatState, Person], Outcome]
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
@@ -97,7 +99,7 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step
         if query is not None:
             answered = True
             await query.answer(outcome.notice)
-        await deliver(context.bot, chat.id, outcome, query)
+        await deliver(context.bot, chat.id, outcome, query, context.bot_data.get(UPLOADS))
     finally:
         if query is not None and not answered:
             try:
@@ -185,7 +187,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
     conversation: Conversation = context.bot_data[CONVERSATION]
     dialogue = conversation.dialogue
-    language = dialogue.language(ChatState(), person_of(update))
+    try:  # the language the user chose with /language, if the database can tell us
+        state = await asyncio.wait_for(conversation.storage.load(chat_id), 2) or ChatState()
+    except Exception:  # the database may be what failed: fall back calmly
+        state = ChatState()
+    language = dialogue.language(state, person_of(update))
     try:
         await context.bot.send_message(chat_id, dialogue.views.note(language, "error").text)
     except TelegramError:

@@ -37,8 +37,9 @@ def configure_logging(level: str, secrets: list[str]) -> None:
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.addFilter(RedactSecrets(secrets))
     logging.basicConfig(level=level, handlers=[handler], force=True)
-    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
-    for noisy in ("httpx", "httpcore"):
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token; the job
+    # scheduler logs every run of the retention sweep.
+    for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

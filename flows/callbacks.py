@@ -28,6 +28,17 @@ class Act(StrEnum):
     PLAN_MENU = "pm"  # what /plan shows, in place of this message
     GUIDE_MENU = "gm"  # gm:new (a new message) or gm:here (in place of this one)
     GUIDE_PAGE = "g"  # g:<topic>:<page index>, in place of this message
+    FORGET = "f"  # f:yes (delete everything stored about the chat) or f:no
+    LANGUAGE = "lg"  # lg:<language folder>, e.g. lg:es
+    CHECKLIST = "pg"  # pg:<persona>:<track>, the plan as a checklist in a new message
+    # k:<persona>:<track>:<step index>:<1 ticked|0 not>: the value it sets, so a double tap
+    # cannot undo itself
+    TICK = "k"
+    EXPORT = "x"  # x:<persona>:<track>: the plan as a Markdown file and an .ics calendar
+    REMIND = "r"  # r:<persona>:<track>: yes, check in on day 30, 60 and 90 of this plan
+    NO_REMIND = "rn"  # no check-ins, thanks
+    STOP_REMINDERS = "rs"  # stop the check-ins
+    TIMEZONE = "tz"  # tz:<zone>, e.g. tz:central
 
 
 _NUMBER = r"\d{1,9}"
@@ -46,6 +57,15 @@ _SHAPES: dict[Act, tuple[str, ...]] = {
     Act.PLAN_MENU: (),
     Act.GUIDE_MENU: (r"new|here",),
     Act.GUIDE_PAGE: (_WORD, r"\d{1,2}"),
+    Act.FORGET: (r"yes|no",),
+    Act.LANGUAGE: (r"[a-z]{2,3}(?:_[a-z]{2})?",),
+    Act.CHECKLIST: (_WORD, _WORD),
+    Act.TICK: (_WORD, _WORD, r"\d{1,2}", r"[01]"),
+    Act.EXPORT: (_WORD, _WORD),
+    Act.REMIND: (_WORD, _WORD),
+    Act.NO_REMIND: (),
+    Act.STOP_REMINDERS: (),
+    Act.TIMEZONE: (_WORD,),
 }
 
 

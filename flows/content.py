@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from flows.checkins import ZONES
 from flows.schema import (
     CertWords,
     Content,
@@ -69,28 +70,41 @@ def format_date(as_of: str | None, dates: DateWords, *, projection: bool = False
     year, _, month = as_of.partition("-")
     if projection:
         return dates.projection.format(year=year)
-    return f"{dates.months[int(month) - 1]} {year}" if month else year
+    if not month:
+        return year
+    return dates.month_year.format(month=dates.months[int(month) - 1], year=year)
+
+
+def cite(facts: Facts, key: str, dates: DateWords) -> str:
+    """A fact's source and date as users read them ("BLS, May 2024"), plain text."""
+    fact = facts.facts[key]
+    date = format_date(fact.as_of, dates, projection=fact.projection)
+    return dates.cite.format(source=facts.sources[fact.source].short, date=date)
+
+
+_DOLLARS = re.compile(r"^\$(\d{1,3}(?:,\d{3})*)$")
+
+
+def dollar_amount(text: str) -> int | None:
+    """The number in a plain dollar figure such as "$50,250"; None for anything else."""
+    match = _DOLLARS.match(text)
+    return int(match.group(1).replace(",", "")) if match else None
 
 
 class _FactResolver:
     """Replaces {fact:KEY}, {cite:KEY} and {url:KEY} in every string of a language file."""
 
-    def __init__(self, facts: Facts, dates: DateWords) -> None:
+    def __init__(self, facts: Facts, dates: DateWords, language: str) -> None:
         self._facts = facts
         self._dates = dates
-
-    def cite(self, key: str) -> str:
-        fact = self._facts.facts[key]
-        source = self._facts.sources[fact.source].short
-        date = format_date(fact.as_of, self._dates, projection=fact.projection)
-        return self._dates.cite.format(source=source, date=date)
+        self._language = language
 
     def _value(self, kind: str, key: str) -> str:
         if kind == "url":
             return self._facts.links[key]
         if kind == "fact":
-            return html.escape(self._facts.facts[key].text, quote=False)
-        return html.escape(self.cite(key), quote=False)
+            return html.escape(self._facts.facts[key].worded(self._language), quote=False)
+        return html.escape(cite(self._facts, key, self._dates), quote=False)
 
     def resolve(self, data: Any, path: Path, where: str = "") -> Any:
         if isinstance(data, dict):
@@ -113,8 +127,10 @@ class _FactResolver:
         return _PLACEHOLDER.sub(substitute, data)
 
 
-def _check_facts(facts: Facts, path: Path) -> None:
+def _check_facts(facts: Facts, path: Path, languages: list[str]) -> None:
     for key, fact in facts.facts.items():
+        if isinstance(fact.text, dict):
+            _same_keys(languages, fact.text, path, f"facts.{key}.text")
         if fact.source not in facts.sources:
             raise ContentError(f"{path}: facts.{key}.source: unknown source {fact.source!r}")
         if fact.superseded_by and fact.superseded_by not in facts.facts:
@@ -164,6 +180,7 @@ def _check_language(content: Content, words: LanguageWords, folder: Path) -> Non
     ids = [c.id for c in content.credentials.credentials]
     _same_keys(ids, words.certs.credentials, certs_file, "credentials")
     used_links = {link for t in content.plans.tracks.values() for link in t.links}
+    used_links |= {link for t in content.plans.tracks.values() for link in t.checkin_links.values()}
     used_links |= {link for p in content.plans.personas for link in p.links}
     missing = sorted(used_links - set(words.messages.links))
     if missing:
@@ -180,10 +197,17 @@ def _check_guide_words(content: Content, words: LanguageWords, folder: Path) -> 
         for page, text in pages.items():
             if not text.strip():
                 raise ContentError(f"{guide_file}: topics.{topic.id}.pages.{page}: empty page")
+        chart = guide.topics[topic.id].chart
+        if topic.chart and chart is None:
+            raise ContentError(f"{guide_file}: topics.{topic.id}.chart: missing")
+        if chart is not None:
+            where = f"topics.{topic.id}.chart.labels"
+            _same_keys(topic.chart, chart.labels, guide_file, where)
         if topic.command not in words.messages.commands:
             where = f"{folder / 'messages.yaml'}: commands"
             raise ContentError(f"{where}: no description for /{topic.command}")
     _same_keys(content.facts.sources, guide.sources.about, guide_file, "sources.about")
+    _same_keys(ZONES, words.messages.timezone.zones, folder / "messages.yaml", "timezone.zones")
 
 
 def _check_references(content: Content, root: Path) -> None:
@@ -202,6 +226,16 @@ def _check_references(content: Content, root: Path) -> None:
         for link in makeup.links:
             if link not in links:
                 raise ContentError(f"{root / 'plans.yaml'}: tracks.{track}.links: unknown {link}")
+        _same_keys(
+            content.plans.phases,
+            makeup.checkin_links,
+            root / "plans.yaml",
+            f"tracks.{track}.checkin_links",
+        )
+        for link in makeup.checkin_links.values():
+            if link not in links:
+                where = f"{root / 'plans.yaml'}: tracks.{track}.checkin_links"
+                raise ContentError(f"{where}: unknown {link}")
     for persona in content.plans.personas:
         for link in persona.links:
             if link not in links:
@@ -209,10 +243,10 @@ def _check_references(content: Content, root: Path) -> None:
     question_ids = [q.id for q in content.quiz.questions]
     if len(set(question_ids)) != len(question_ids):
         raise ContentError(f"{root / 'quiz.yaml'}: questions: ids must be unique")
-    _check_guide(content.guide, root / "guide.yaml")
+    _check_guide(content.guide, content.facts, root / "guide.yaml")
 
 
-def _check_guide(guide: Guide, path: Path) -> None:
+def _check_guide(guide: Guide, facts: Facts, path: Path) -> None:
     for field, values in (
         ("id", [t.id for t in guide.topics]),
         ("command", [t.command for t in guide.topics]),
@@ -222,6 +256,14 @@ def _check_guide(guide: Guide, path: Path) -> None:
     for topic in guide.topics:
         if len(set(topic.pages)) != len(topic.pages):
             raise ContentError(f"{path}: topics.{topic.id}.pages: page ids must be unique")
+        for key in topic.chart:
+            fact = facts.facts.get(key)
+            if fact is None:
+                raise ContentError(f"{path}: topics.{topic.id}.chart: unknown fact {key!r}")
+            if not isinstance(fact.text, str) or dollar_amount(fact.text) is None:
+                raise ContentError(
+                    f"{path}: topics.{topic.id}.chart: {key} is not a plain dollar figure"
+                )
 
 
 def _load_language(folder: Path, facts: Facts) -> LanguageWords:
@@ -229,7 +271,7 @@ def _load_language(folder: Path, facts: Facts) -> LanguageWords:
     if not isinstance(raw_messages, dict) or "dates" not in raw_messages:
         raise ContentError(f"{folder / 'messages.yaml'}: dates: missing")
     dates = _validate(DateWords, raw_messages["dates"], folder / "messages.yaml")
-    resolver = _FactResolver(facts, dates)
+    resolver = _FactResolver(facts, dates, folder.name)
     parts: dict[str, Any] = {}
     for part, model in (
         ("messages", Messages),
@@ -254,10 +296,10 @@ def load_content(root: Path | None = None, default_language: str = "en") -> Cont
 
         root = CONTENT_DIR
     facts = _validate(Facts, _read_yaml(root / "facts.yaml"), root / "facts.yaml")
-    _check_facts(facts, root / "facts.yaml")
     folders = sorted(p.parent for p in root.glob("*/messages.yaml"))
     if not any(folder.name == default_language for folder in folders):
         raise ContentError(f"{root / default_language}: the default language folder is missing")
+    _check_facts(facts, root / "facts.yaml", [folder.name for folder in folders])
     content = Content(
         facts=facts,
         quiz=_validate(Quiz, _read_yaml(root / "quiz.yaml"), root / "quiz.yaml"),

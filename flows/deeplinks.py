@@ -6,6 +6,7 @@ Payloads (Telegram allows A-Z, a-z, 0-9, _ and -, up to 64 characters):
   plan                     the plan menu, as /plan
   plan-<persona>           that persona's plan for the user's track (asks the track if none)
   plan-<persona>-<track>   that persona's plan for that track
+  <guide topic>            a topic of the career guide: roles, training, salary, ...
 Anything else opens the welcome.
 """
 
@@ -22,17 +23,22 @@ _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 @dataclass(frozen=True)
 class DeepLink:
-    target: Literal["quiz", "certs", "plan"]
+    target: Literal["quiz", "certs", "plan", "guide"]
     persona: str | None = None
     track: Track | None = None
+    topic: str | None = None
 
 
-def parse_deep_link(payload: str, personas: tuple[str, ...]) -> DeepLink | None:
+def parse_deep_link(
+    payload: str, personas: tuple[str, ...], topics: tuple[str, ...] = ()
+) -> DeepLink | None:
     """The place a /start payload points to, or None for an unknown payload."""
     if not _PAYLOAD.match(payload):
         return None
     if payload in ("quiz", "certs", "plan"):
         return DeepLink(payload)  # type: ignore[arg-type]
+    if payload in topics:
+        return DeepLink("guide", topic=payload)
     head, _, rest = payload.partition("-")
     if head != "plan" or not rest:
         return None
@@ -42,9 +48,9 @@ def parse_deep_link(payload: str, personas: tuple[str, ...]) -> DeepLink | None:
     return DeepLink("plan", persona, track or None)  # type: ignore[arg-type]
 
 
-def all_payloads(personas: tuple[str, ...]) -> list[str]:
+def all_payloads(personas: tuple[str, ...], topics: tuple[str, ...] = ()) -> list[str]:
     """Every payload the bot understands, for the README's flyer list and the tests."""
-    payloads = ["quiz", "certs", "plan"]
+    payloads = ["quiz", "certs", "plan", *topics]
     for persona in personas:
         payloads.append(f"plan-{persona}")
         payloads += [f"plan-{persona}-{track}" for track in TRACKS]

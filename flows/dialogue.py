@@ -1,52 +1,59 @@
 """The whole conversation: what a user did (command, tap, text, media) → new state + replies.
 
 Pure and synchronous: no I/O and no Telegram. The caller loads the state, calls one of the
-entry points, saves `outcome.state` if it changed, then delivers `outcome.replies`.
+entry points, saves `outcome.state` if it changed, then delivers `outcome.replies`. The steps
+themselves live in flows/steps/, one module per feature.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from flows.callbacks import Tap, decode
-from flows.deeplinks import DeepLink, parse_deep_link
+from flows.callbacks import decode
+from flows.chart import ChartBook
+from flows.checkins import CheckinCalendar
+from flows.export import PlanExport
+from flows.followup import FollowUpViews
 from flows.guide import GuideBook
 from flows.plans import PlanBook
-from flows.quiz import RESULT, QuizMachine
+from flows.quiz import QuizMachine
 from flows.replies import Outcome, Reply
-from flows.schema import TRACKS, Content, Track
-from flows.scoring import score
+from flows.schema import Content
 from flows.state import ChatState, Person
+from flows.steps.base import Turn
+from flows.steps.checkins import CheckinSteps
+from flows.steps.privacy import PrivacySteps
+from flows.steps.progress import ProgressSteps
+from flows.steps.welcome import WelcomeSteps
 from flows.views import Views
 
+# In the order Telegram's command menu shows them.
 COMMANDS = (
     "start",
     "plan",
+    "progress",
+    "reminders",
     "certs",
     "guide",
     *("roles", "training", "salary", "roadmap", "jobs", "sources"),  # the guide's topics
     "help",
     "restart",
+    "forget",
+    "language",
+    "timezone",
 )
 
 
-@dataclass(frozen=True)
-class Turn:
-    """One update being handled: the chat's state, who sent it, and their language."""
-
-    state: ChatState
-    person: Person
-    language: str
-    message_id: int | None = None  # the message whose button was tapped
-
-
-class Dialogue:
-    def __init__(self, content: Content) -> None:
+class Dialogue(WelcomeSteps, ProgressSteps, CheckinSteps, PrivacySteps):
+    def __init__(self, content: Content, calendar: CheckinCalendar | None = None) -> None:
+        """calendar: the clock and the length of a day for check-ins (real days by default)."""
         self.content = content
         self.quiz = QuizMachine(content.quiz)
         self.plans = PlanBook(content)
         self.guide = GuideBook(content)
+        self.charts = ChartBook(content)
         self.views = Views(content, self.quiz.total)
+        self.calendar = calendar or CheckinCalendar()
+        self.followup = FollowUpViews(content, self.calendar)
+        self.exports = PlanExport(self.followup)
 
     def language(self, state: ChatState, person: Person) -> str:
         if state.language in self.content.languages:
@@ -61,75 +68,29 @@ class Dialogue:
                 return language
         return self.content.default_language
 
+    def _turn(self, state: ChatState, person: Person, message_id: int | None = None) -> Turn:
+        return Turn(state, person, self.language(state, person), message_id)
+
     # ---- entry points ----------------------------------------------------------------------
 
     def command(self, state: ChatState, person: Person, name: str, payload: str = "") -> Outcome:
-        language = self.language(state, person)
-        views = self.views
-        if name == "start" and payload:
-            link = parse_deep_link(payload, self.plans.persona_ids)
-            if link is not None:
-                return self._follow(Turn(state, person, language), link)
-        if name == "start":
-            number = self.quiz.question_number(state)
-            return self._say(
-                state, views.welcome(language, person.first_name, number, state.version)
-            )
-        if name == "restart":
-            restarted = self.quiz.apply(state, "restart")
-            assert restarted is not None, "restart is allowed from every state"
-            restarted = restarted.model_copy(update={"screen": None})  # a new message
-            return self._say(
-                state, views.question(language, restarted, replace=False), new_state=restarted
-            )
-        if name == "plan":
-            return self._say(state, self._plan_menu(state, language, replace=False))
-        if name == "certs":
-            return self._say(state, views.credentials_menu(language))
-        if name == "guide":
-            return self._say(state, views.guide_menu(language))
-        topic = self.guide.for_command(name)
-        if topic:
-            page = views.guide_page(language, self.guide.topic(language, topic), 0, replace=False)
-            return self._say(state, page)
-        if name == "help":
-            return self._say(state, views.help(language))
-        return self._say(state, views.note(language, "unknown_command"))
-
-    def _follow(self, turn: Turn, link: DeepLink) -> Outcome:
-        state, language = turn.state, turn.language
-        if link.target == "quiz":
-            if self.quiz.in_quiz(state):
-                return self._say(state, self.views.question(language, state, replace=False))
-            begun = self.quiz.apply(state, "begin")
-            assert begun is not None, "begin is allowed outside the quiz"
-            return self._say(
-                state, self.views.question(language, begun, replace=False), new_state=begun
-            )
-        if link.target == "certs":
-            return self.command(state, turn.person, "certs")
-        if link.persona is None:
-            return self.command(state, turn.person, "plan")
-        track = link.track or state.track
-        if track is None:
-            return self._say(state, self.views.choose_track(language, persona=link.persona))
-        return self._show_plan(turn, link.persona, track)
+        turn = self._turn(state, person)
+        if name in COMMANDS:
+            handler = getattr(self, f"_cmd_{name}", None)
+            if handler is not None:
+                return handler(turn, payload)
+            if topic := self.guide.for_command(name):
+                return self._guide_topic(turn, topic)
+        return self._say(state, self.views.note(turn.language, "unknown_command"))
 
     def tap(
         self, state: ChatState, person: Person, data: str | None, message_id: int | None = None
     ) -> Outcome:
-        turn = Turn(state, person, self.language(state, person), message_id)
+        turn = self._turn(state, person, message_id)
         tap = decode(data)
         if tap is None:
             return self._out_of_date(turn)
-        handler = getattr(self, f"_on_{tap.act.name.lower()}")
-        return handler(turn, tap)
-
-    def group_command(self, person: Person, bot_link: str) -> Reply:
-        """Any command addressed to the bot in a group: suggest a private chat for the quiz.
-        Groups keep no state. bot_link is the bot's t.me address."""
-        language = self.language(ChatState(), person)
-        return self.views.group_pointer(language, f"{bot_link}?start=quiz")
+        return getattr(self, f"_on_{tap.act.name.lower()}")(turn, tap)
 
     def text(self, state: ChatState, person: Person) -> Outcome:
         language = self.language(state, person)
@@ -140,161 +101,8 @@ class Dialogue:
     def media(self, state: ChatState, person: Person) -> Outcome:
         return self._say(state, self.views.note(self.language(state, person), "media"))
 
-    # ---- taps --------------------------------------------------------------------------------
-
-    def _on_start(self, turn: Turn, tap: Tap) -> Outcome:
-        state, language = turn.state, turn.language
-        if self.quiz.in_quiz(state):
-            return self._say(state, self.views.question(language, state, replace=True))
-        begun = self.quiz.apply(state, "begin")
-        assert begun is not None, "begin is allowed outside the quiz"
-        return self._say(state, self.views.question(language, begun, replace=True), new_state=begun)
-
-    def _on_answer(self, turn: Turn, tap: Tap) -> Outcome:
-        state, language = turn.state, turn.language
-        moved = self._current(state, tap) and self.quiz.apply(state, "answer", tap.number(1))
-        if not moved:
-            return self._out_of_date(turn)
-        moved = self._on_screen(moved, turn)
-        if moved.step == RESULT:
-            verdict = score(self.content.quiz, moved.answers)
-            moved = moved.model_copy(update={"track": verdict.track})
-            return self._say(
-                state,
-                self.views.result(language, verdict, moved.version, replace=True),
-                new_state=moved,
-            )
-        return self._say(state, self.views.question(language, moved, replace=True), new_state=moved)
-
-    def _on_back(self, turn: Turn, tap: Tap) -> Outcome:
-        state, language = turn.state, turn.language
-        moved = self._current(state, tap) and self.quiz.apply(state, "back")
-        if not moved:
-            return self._out_of_date(turn)
-        moved = self._on_screen(moved, turn)
-        return self._say(state, self.views.question(language, moved, replace=True), new_state=moved)
-
-    def _on_start_over(self, turn: Turn, tap: Tap) -> Outcome:
-        state, language = turn.state, turn.language
-        moved = self._current(state, tap) and self.quiz.apply(state, "restart")
-        if not moved:
-            return self._out_of_date(turn)
-        # Inside the quiz the question message turns back into question 1; from a result,
-        # the result stays in the chat and the quiz starts below it.
-        replace = self.quiz.in_quiz(state)
-        moved = (
-            self._on_screen(moved, turn) if replace else moved.model_copy(update={"screen": None})
-        )
-        return self._say(
-            state, self.views.question(language, moved, replace=replace), new_state=moved
-        )
-
-    def _on_plan(self, turn: Turn, tap: Tap) -> Outcome:
-        persona, track = tap.args
-        if not self.plans.is_persona(persona) or track not in TRACKS:
-            return self._out_of_date(turn)
-        return self._show_plan(turn, persona, track)  # type: ignore[arg-type]
-
-    def _show_plan(self, turn: Turn, persona: str, chosen: Track) -> Outcome:
-        state, language = turn.state, turn.language
-        plan = self.plans.compose(language, persona, chosen)
-        changes: dict[str, object] = {}
-        if state.persona != persona:
-            changes["persona"] = persona
-        if state.track is None:
-            changes["track"] = chosen
-        new_state = state.advanced(**changes) if changes else state
-        return self._say(state, self.views.plan(language, plan), new_state=new_state)
-
-    def _on_choose_track(self, turn: Turn, tap: Tap) -> Outcome:
-        state, language = turn.state, turn.language
-        track = tap.args[0]
-        if track not in TRACKS:
-            return self._out_of_date(turn)
-        return self._say(state, self.views.choose_persona(language, track, replace=True))  # type: ignore[arg-type]
-
-    def _on_personas(self, turn: Turn, tap: Tap) -> Outcome:
-        state, language = turn.state, turn.language
-        track = tap.args[0]
-        if track not in TRACKS:
-            return self._out_of_date(turn)
-        return self._say(state, self.views.choose_persona(language, track))  # type: ignore[arg-type]
-
-    def _on_credentials(self, turn: Turn, tap: Tap) -> Outcome:
-        state, language = turn.state, turn.language
-        in_place = tap.args == ("here",)
-        return self._say(state, self.views.credentials_menu(language, replace=in_place))
-
-    def _on_credential(self, turn: Turn, tap: Tap) -> Outcome:
-        state, language = turn.state, turn.language
-        credential = tap.args[0]
-        if credential not in {c.id for c in self.content.credentials.credentials}:
-            return self._out_of_date(turn)
-        return self._say(state, self.views.credential(language, credential))
-
-    def _on_compare(self, turn: Turn, tap: Tap) -> Outcome:
-        state, language = turn.state, turn.language
-        return self._say(state, self.views.compare_credentials(language))
-
-    def _on_plan_menu(self, turn: Turn, tap: Tap) -> Outcome:
-        return self._say(turn.state, self._plan_menu(turn.state, turn.language, replace=True))
-
-    def _on_guide_menu(self, turn: Turn, tap: Tap) -> Outcome:
-        in_place = tap.args == ("here",)
-        return self._say(turn.state, self.views.guide_menu(turn.language, replace=in_place))
-
-    def _on_guide_page(self, turn: Turn, tap: Tap) -> Outcome:
-        state, language = turn.state, turn.language
-        topic_id, index = tap.args[0], tap.number(1)
-        topic = self.guide.is_topic(topic_id) and self.guide.topic(language, topic_id)
-        if not topic or index >= len(topic.pages):
-            # A page that no longer exists (the guide changed): back to the menu.
-            notice = self.content.words(language).messages.fallback.stale_button
-            return self._say(state, self.views.guide_menu(language, replace=True), notice=notice)
-        return self._say(state, self.views.guide_page(language, topic, index, replace=True))
-
-    # ---- helpers ---------------------------------------------------------------------------
-
-    def _plan_menu(self, state: ChatState, language: str, *, replace: bool) -> Reply:
-        """The first step toward a plan: the persona menu once the track is known."""
-        if state.track:
-            return self.views.choose_persona(language, state.track, replace=replace)
-        return self.views.choose_track(language, replace=replace)
-
-    @staticmethod
-    def _on_screen(state: ChatState, turn: Turn) -> ChatState:
-        """The quiz now lives on the tapped message."""
-        return state.model_copy(update={"screen": turn.message_id})
-
-    @staticmethod
-    def _current(state: ChatState, tap: Tap) -> bool:
-        """Whether a quiz button was drawn for the state as it is now."""
-        return tap.number(0) == state.version
-
-    def _say(
-        self,
-        state: ChatState,
-        *replies: Reply,
-        new_state: ChatState | None = None,
-        notice: str | None = None,
-    ) -> Outcome:
-        return Outcome(state=new_state or state, replies=replies, notice=notice, saved_state=state)
-
-    def current_view(self, turn: Turn) -> Reply:
-        """Where the user is now, drawn in place of the message they tapped."""
-        state, language = turn.state, turn.language
-        if self.quiz.in_quiz(state):
-            return self.views.question(language, state, replace=True)
-        if state.step == RESULT:
-            verdict = score(self.content.quiz, state.answers)
-            return self.views.result(language, verdict, state.version, replace=True)
-        welcome = self.views.welcome(language, turn.person.first_name, None, state.version)
-        return Reply(welcome.text, welcome.keyboard, replace=True)
-
-    def _out_of_date(self, turn: Turn) -> Outcome:
-        """A button that no longer applies: say so, and redraw the tapped message with where
-        the user is now, unless it already shows that (a double tap)."""
-        notes = self.content.words(turn.language).messages.fallback
-        if turn.message_id is not None and turn.message_id == turn.state.screen:
-            return self._say(turn.state, notice=notes.double_tap)
-        return self._say(turn.state, self.current_view(turn), notice=notes.stale_button)
+    def group_command(self, person: Person, bot_link: str) -> Reply:
+        """Any command addressed to the bot in a group: suggest a private chat for the quiz.
+        Groups keep no state. bot_link is the bot's t.me address."""
+        language = self.language(ChatState(), person)
+        return self.views.group_pointer(language, f"{bot_link}?start=quiz")

@@ -34,6 +34,11 @@ class GuideBook:
     def is_topic(self, topic_id: str) -> bool:
         return topic_id in self._topics
 
+    @property
+    def commands(self) -> tuple[str, ...]:
+        """The commands that open a topic, in menu order."""
+        return tuple(self._by_command)
+
     def for_command(self, command: str) -> str | None:
         """The topic a command such as "roles" opens, if it opens one."""
         return self._by_command.get(command)

@@ -57,12 +57,17 @@ class Source(Schema):
 
 
 class Fact(Schema):
-    text: Text
+    # The figure as users read it. A figure told in words ("4 to 6 months") has one wording
+    # per language, keyed by language folder ({en: ..., es: ...}), so it still lives here once.
+    text: Text | dict[str, Text]
     about: Text
     source: str
     as_of: IsoDate | None
     projection: bool = False
     superseded_by: str | None = None
+
+    def worded(self, language: str) -> str:
+        return self.text if isinstance(self.text, str) else self.text[language]
 
 
 class Facts(Schema):
@@ -94,6 +99,8 @@ class Quiz(Schema):
 class TrackMakeup(Schema):
     credentials: list[str] = Field(min_length=1)
     links: list[str]
+    # The one link each day-30/60/90 check-in carries, per phase it closes.
+    checkin_links: dict[Phase, str]
 
 
 class PersonaMakeup(Schema):
@@ -130,6 +137,9 @@ class GuideTopic(Schema):
     pages: list[Identifier] = Field(min_length=1)
     # After its own pages, the topic lists every source in content/facts.yaml.
     lists_sources: bool = False
+    # Dollar figures (fact keys, top to bottom) drawn as a bar chart when the topic's
+    # command opens it.
+    chart: list[str] = []
 
 
 class Guide(Schema):
@@ -191,10 +201,19 @@ class CertWords(Schema):
     credentials: dict[str, CredentialWords]
 
 
+class ChartWords(Schema):
+    # Drawn on the image in large type, so plain text, no emoji, and short enough to fit.
+    title: ButtonLabel
+    labels: dict[str, ButtonLabel]  # per fact key: the bar's label
+    caption: Text  # {title} {sources}; HTML
+    source_line: Text  # {bars} {cite}: one line of the caption per source
+
+
 class TopicWords(Schema):
     title: Text
     button: ButtonLabel
     pages: dict[str, Text]
+    chart: ChartWords | None = None
 
 
 class SourceListWords(Schema):
@@ -215,6 +234,10 @@ class GuideWords(Schema):
 
 class DateWords(Schema):
     months: list[Text] = Field(min_length=12, max_length=12)
+    weekdays: list[Text] = Field(min_length=7, max_length=7)  # Monday first
+    month_year: Text  # {month} {year}
+    day: Text  # {weekday} {day} {month} {year}: a calendar day
+    time: Text  # {hour} {minute}: a time of day, 24-hour
     undated: Text
     projection: Text
     cite: Text
@@ -241,6 +264,14 @@ class ButtonWords(Schema):
     next_page: ButtonLabel
     make_plan: ButtonLabel
     credentials: ButtonLabel
+    forget_yes: ButtonLabel
+    forget_no: ButtonLabel
+    checklist: ButtonLabel
+    export: ButtonLabel
+    remind_yes: ButtonLabel
+    remind_no: ButtonLabel
+    remind_plan: ButtonLabel
+    stop_reminders: ButtonLabel
     tracks: dict[Track, ButtonLabel]
 
 
@@ -279,6 +310,12 @@ class HelpWords(Schema):
     text: Text
 
 
+class ForgetWords(Schema):
+    confirm: Text
+    done: Text
+    kept: Text
+
+
 class FallbackWords(Schema):
     text: Text
     unknown_command: Text
@@ -297,7 +334,70 @@ class ConsoleWords(Schema):
     intro: Text
     name: Text
     opens: Text
+    saved: Text  # {path}: where an attachment (a chart, a file) was saved
     goodbye: Text
+
+
+class CheckinMessageWords(Schema):
+    title: Text  # {day} {plan}
+    about: Text  # {phase} {about}
+    still_open: Text
+    all_done: Text
+    next: Text  # {phase}
+    after: Text  # {after}
+    footer: Text
+
+
+class CheckinWords(Schema):
+    prompt: Text  # {time} {zone}
+    prompt_other_plan: Text  # {time} {zone} {plan}: replaces the check-ins of another plan
+    declined: Text
+    active: Text  # {plan} {dates} {zone}
+    due_line: Text  # {day} {date} {time}
+    sent_line: Text  # {day} {date}
+    listing: Text  # {plan} {start} {zone} {dates}
+    all_sent: Text
+    none: Text
+    offer: Text  # {plan}
+    no_plan: Text
+    stopped: Text
+    about: dict[Phase, Text]  # what each phase was about
+    after_plan: Text  # what comes after day 90
+    message: CheckinMessageWords
+
+
+class ProgressWords(Schema):
+    title: Text  # {plan}
+    phase: Text  # {phase} {done} {total}
+    step_done: Text  # {number} {text}
+    step_open: Text  # {number} {text}
+    footer: Text
+    no_plan: Text
+
+
+class ExportWords(Schema):
+    document_caption: Text  # {plan}
+    calendar_caption: Text
+    title: Text
+    start: Text  # {date}
+    phase: Text  # {phase} {date}: a phase and the day it ends
+    links: Text
+    footer: Text  # {date}
+    event_summary: Text  # {day} {plan}
+    event_description: Text  # {phase} {steps}
+
+
+class TimezoneWords(Schema):
+    menu: Text  # {time}
+    set: Text  # {zone}
+    moved: Text  # {dates}
+    zones: dict[str, ButtonLabel]  # per key of flows.checkins.ZONES
+
+
+class LanguageMenuWords(Schema):
+    name: ButtonLabel  # the language's own name, on its button in every language's menu
+    menu: Text
+    switched: Text  # said in the new language
 
 
 class Messages(Schema):
@@ -311,9 +411,15 @@ class Messages(Schema):
     tracks: dict[Track, Text]
     links: dict[str, ButtonLabel]
     help: HelpWords
+    forget: ForgetWords
     fallback: FallbackWords
     group: GroupWords
     console: ConsoleWords
+    language: LanguageMenuWords
+    checkins: CheckinWords
+    progress: ProgressWords
+    export: ExportWords
+    timezone: TimezoneWords
     commands: dict[str, Annotated[str, Field(min_length=3, max_length=256)]]
 
 

@@ -7,12 +7,24 @@ from pydantic import BaseModel, ConfigDict, Field
 from flows.schema import Track
 
 
+class Checkins(BaseModel):
+    """The day-30/60/90 check-ins a user asked for; the database holds the copies that get
+    sent (bot/reminders.py), saved in the same transaction as this state."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    plan: str  # "veteran-coding": persona and track
+    start: str  # ISO date in the user's time zone the days are counted from
+    due: tuple[int, ...]  # when each check-in is due (Unix seconds), day 30, 60, 90
+
+
 class ChatState(BaseModel):
     """One chat's dialogue state; small, so it can be saved after every step.
 
-    `version` counts saved changes. Quiz buttons carry the version they were drawn for, so a
-    tap on an out-of-date message is recognised, and storage uses it for optimistic
-    concurrency between replicas.
+    `version` moves on by one with every saved change (a chat's first state starts at a
+    random point, see bot/conversation.py). Quiz buttons carry the version they were drawn
+    for, so a tap on an out-of-date message is recognised, and storage uses it for
+    optimistic concurrency between replicas.
     """
 
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -23,9 +35,15 @@ class ChatState(BaseModel):
     track: Track | None = None
     persona: str | None = None
     language: str | None = None
-    # The message that shows the quiz right now; a stale tap on it needs no redraw (the tap
-    # that made it stale already redrew it).
+    # The message that shows the quiz: a stale tap there is most likely a double tap.
     screen: int | None = None
+    # The track of the plan shown last (`persona` is its persona); None: the quiz's track.
+    plan_track: Track | None = None
+    # Ticked plan steps, per plan ("veteran-coding"): bit i set = step i done. At most one
+    # small number per plan, so switching plans never loses ticks.
+    ticks: dict[str, int] = Field(default_factory=dict)
+    timezone: str | None = None  # a key of flows.checkins.ZONES; None: US Eastern
+    checkins: Checkins | None = None
 
     def advanced(self, **changes: object) -> ChatState:
         """A copy with the changes applied and the version moved on by one."""

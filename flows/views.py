@@ -140,6 +140,10 @@ class Views:
         links = [Button(words.links[key], url=self.content.facts.links[key]) for key in plan.links]
         keyboard = (
             *rows(links, 2),
+            (
+                Button(words.buttons.checklist, encode(Act.CHECKLIST, plan.persona, plan.track)),
+                Button(words.buttons.export, encode(Act.EXPORT, plan.persona, plan.track)),
+            ),
             (Button(words.buttons.other_persona, encode(Act.PERSONAS, plan.track)),),
             (Button(words.buttons.compare_credentials, encode(Act.CREDENTIALS, "new")),),
             (self._learn_more(language),),
@@ -257,10 +261,46 @@ class Views:
         )
         return Reply(words.help.text, keyboard)
 
+    # ---- language ------------------------------------------------------------------------
+
+    def language_menu(self, language: str) -> Reply:
+        """Every language by its own name; the current one is ticked."""
+        buttons = [
+            Button(
+                f"✓ {words.messages.language.name}"
+                if code == language
+                else words.messages.language.name,
+                encode(Act.LANGUAGE, code),
+            )
+            for code, words in self.content.languages.items()
+        ]
+        return Reply(self.content.words(language).messages.language.menu, rows(buttons, 2))
+
+    def language_switched(self, language: str, shown: Reply | None) -> Reply:
+        """In place of the language menu: the confirmation, in the new language, above what
+        the user was looking at (the quiz question or their result), if anything."""
+        words = self.content.words(language).messages
+        if shown is None:
+            return Reply(words.language.switched, self.help(language).keyboard, replace=True)
+        return Reply(f"{words.language.switched}\n\n{shown.text}", shown.keyboard, replace=True)
+
     def group_pointer(self, language: str, private_chat_url: str) -> Reply:
         """In a group: the quiz is personal, so point to a private chat."""
         words = self.content.words(language).messages.group
         return Reply(words.text, ((Button(words.button, url=private_chat_url),),))
+
+    def forget_confirm(self, language: str) -> Reply:
+        words = self.content.words(language).messages
+        keyboard = (
+            (Button(words.buttons.forget_yes, encode(Act.FORGET, "yes")),),
+            (Button(words.buttons.forget_no, encode(Act.FORGET, "no")),),
+        )
+        return Reply(words.forget.confirm, keyboard)
+
+    def forget_answer(self, language: str, *, erased: bool) -> Reply:
+        """Shown in place of the confirmation, so its buttons go away."""
+        forget = self.content.words(language).messages.forget
+        return Reply(forget.done if erased else forget.kept, replace=True)
 
     def note(self, language: str, key: str) -> Reply:
         """One of the short fallback lines: text, unknown_command, media, error."""

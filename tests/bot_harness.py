@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -36,6 +37,29 @@ async def running_bot(
         yield application
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def run_until_exit(env: dict[str, str], wait_seconds: float = 30.0) -> tuple[int, str]:
+    """Run `python -m bot` with exactly this environment; its exit code and output."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), wait_seconds)
+    assert process.returncode is not None
+    return process.returncode, output.decode(errors="replace")
+
+
 class BotProcess:
     """`python -m bot` (or another bot module) as a child process, pointed at the stub."""
 
@@ -61,11 +85,18 @@ class BotProcess:
         self.process: asyncio.subprocess.Process | None = None
         self.spawned_at = 0.0
 
+    @property
+    def webhook_port(self) -> int | None:
+        """The port the bot serves its webhook on, None when it polls."""
+        return int(self.env.get("PORT", "8080")) if self.env.get("WEBHOOK_URL") else None
+
     async def start(self, wait_seconds: float = 20.0) -> None:
-        """Start the process and wait until it is about to poll for updates (PTB deletes any
-        webhook right before its first getUpdates, which the stub counts at once)."""
+        """Start the process and wait until it takes updates. Polling: it is about to poll
+        (PTB deletes any webhook right before its first getUpdates, which the stub counts at
+        once). Webhook: it has set its webhook and its web server accepts connections."""
+        ready_call = "setWebhook" if self.webhook_port else "deleteWebhook"
         requests = self.stub.stats.requests_by_method
-        polls_before = requests.get("deleteWebhook", 0)
+        calls_before = requests.get(ready_call, 0)
         with self.log_path.open("ab") as log:
             self.spawned_at = time.monotonic()
             self.process = await asyncio.create_subprocess_exec(
@@ -78,12 +109,23 @@ class BotProcess:
                 stderr=asyncio.subprocess.STDOUT,
             )
         deadline = time.monotonic() + wait_seconds
-        while requests.get("deleteWebhook", 0) <= polls_before:
+        while requests.get(ready_call, 0) <= calls_before or not await self._serving():
             if self.process.returncode is not None:
                 raise AssertionError(f"bot exited with {self.process.returncode}:\n{self.log()}")
             if time.monotonic() > deadline:
                 raise AssertionError(f"bot did not poll within {wait_seconds}s:\n{self.log()}")
             await asyncio.sleep(0.001)
+
+    async def _serving(self) -> bool:
+        if self.webhook_port is None:
+            return True
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", self.webhook_port)
+        except OSError:
+            return False
+        writer.close()
+        await writer.wait_closed()
+        return True
 
     async def kill(self) -> None:
         """SIGKILL: no chance to flush or say goodbye."""

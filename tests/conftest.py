@@ -1,16 +1,20 @@
-"""Shared fixtures: the shipped content, loaded once, and a dialogue over it."""
+"""Shared fixtures: the shipped content, loaded once, a dialogue over it, the stub Bot API,
+and a database of each backend."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from content import CONTENT_DIR
 from flows.content import load_content
 from flows.dialogue import Dialogue
 from flows.schema import Content
 from tests.bot_harness import running_bot
+from tests.databases import BACKENDS, database_for
 from tests.stub_bot_api import StubBotApi
 
 
@@ -31,9 +35,11 @@ async def stub() -> AsyncIterator[StubBotApi]:
         yield server
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database: SQLite, then PostgreSQL (see tests/databases.py)."""
+    async with database_for(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -44,3 +50,11 @@ async def bot(stub: StubBotApi, content: Content, database_url: str) -> AsyncIte
         yield
     stub.assert_no_violations()
     assert not stub.unanswered_callback_queries(), "every callback query must be answered"
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped content/ to break on purpose."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target

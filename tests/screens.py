@@ -6,11 +6,13 @@ import html
 import re
 from collections.abc import Iterator
 
+from flows.checkins import DEFAULT_ZONE, plan_key
 from flows.dialogue import Dialogue
+from flows.plans import Plan
 from flows.replies import Reply
 from flows.schema import TRACKS
 from flows.scoring import Verdict
-from flows.state import ChatState
+from flows.state import ChatState, Checkins
 
 TELEGRAM_TEXT_LIMIT = 4096
 
@@ -43,6 +45,7 @@ def all_screens(dialogue: Dialogue) -> Iterator[tuple[str, Reply]]:
             for persona in dialogue.plans.persona_ids:
                 plan = dialogue.plans.compose(language, persona, track)
                 yield f"{language}/plan-{persona}-{track}", views.plan(language, plan)
+                yield from _follow_up_screens(dialogue, language, plan)
         yield f"{language}/choose-track", views.choose_track(language)
         yield f"{language}/credentials", views.credentials_menu(language)
         yield f"{language}/compare", views.compare_credentials(language)
@@ -57,5 +60,37 @@ def all_screens(dialogue: Dialogue) -> Iterator[tuple[str, Reply]]:
                     views.guide_page(language, pages, index, replace=True),
                 )
         yield f"{language}/help", views.help(language)
+        yield f"{language}/forget", views.forget_confirm(language)
+        for erased in (True, False):
+            yield f"{language}/forget-{erased}", views.forget_answer(language, erased=erased)
+        yield f"{language}/language-menu", views.language_menu(language)
+        yield f"{language}/timezone-menu", dialogue.followup.timezone_menu(language, DEFAULT_ZONE)
+        yield f"{language}/timezone-set", dialogue.followup.timezone_set(language, "central", None)
+        yield f"{language}/language-switched", views.language_switched(language, None)
+        for track in TRACKS:  # the confirmation above the longest screens it can sit on
+            reasons = tuple((q.id, q.options[0].id) for q in content.quiz.questions)
+            result = views.result(language, Verdict(track, 50, 50, reasons), 10**8, replace=True)
+            yield (
+                f"{language}/language-switched-result-{track}",
+                views.language_switched(language, result),
+            )
         for note in ("text", "unknown_command", "media", "error", "stale_button"):
             yield f"{language}/note-{note}", views.note(language, note)
+
+
+def _follow_up_screens(
+    dialogue: Dialogue, language: str, plan: Plan
+) -> Iterator[tuple[str, Reply]]:
+    """A plan's checklist (nothing and everything ticked), check-ins and their offers."""
+    followup, name = dialogue.followup, f"{language}/{plan_key(plan.persona, plan.track)}"
+    everything = (1 << len(plan.steps())) - 1
+    for ticks in (0, everything):
+        yield f"{name}-checklist-{ticks}", followup.checklist(language, plan, ticks, replace=True)
+    for phase in plan.phases:
+        yield f"{name}-checkin-{phase.phase}", followup.checkin(language, plan, phase.phase, 0)
+    yield f"{name}-offer", followup.remind_prompt(language, plan, DEFAULT_ZONE, plan)
+    checkins = Checkins(plan=plan_key(plan.persona, plan.track), start="2026-03-03", due=(1, 2, 3))
+    yield f"{name}-active", followup.reminders_active(language, plan, checkins, DEFAULT_ZONE)
+    listing = followup.reminders(language, checkins, plan, plan, DEFAULT_ZONE)
+    yield f"{name}-reminders", listing
+    yield f"{name}-no-reminders", followup.reminders(language, None, None, plan, DEFAULT_ZONE)

@@ -14,11 +14,13 @@ from tests.quiz_routes import HEADLINES
 CODING_BY_NUMBER = ["1", "1", "3", "1", "3", "3", "1", "3", "1", "2"]
 
 
-async def console(lines: list[str], database: Path) -> tuple[int, str]:
+async def console(
+    lines: list[str], database: Path, lang: str = "en_US.UTF-8", cwd: Path = PROJECT_ROOT
+) -> tuple[int, str]:
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
     env.update(
         DATABASE_URL=f"sqlite:///{database}",
-        LANG="en_US.UTF-8",
+        LANG=lang,
         TELEGRAM_API_URL="http://127.0.0.1:9",
     )  # nothing listens: no network is used
     process = await asyncio.create_subprocess_exec(
@@ -26,7 +28,7 @@ async def console(lines: list[str], database: Path) -> tuple[int, str]:
         "-m",
         "bot",
         "--console",
-        cwd=PROJECT_ROOT,
+        cwd=cwd,
         env=env,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
@@ -72,3 +74,38 @@ async def test_the_console_remembers_where_you_were(tmp_path: Path) -> None:
     assert code == 0
     assert "You are on question 3 of 10" in output
     assert "▶ Continue from question 3" in output
+
+
+async def test_the_console_speaks_spanish_when_lang_is_spanish(tmp_path: Path) -> None:
+    code, output = await console(
+        ["/start", "1", *CODING_BY_NUMBER, "4"], tmp_path / "demo.sqlite3", lang="es_US.UTF-8"
+    )
+    assert code == 0, output
+    assert "Traceback" not in output
+    assert "CareerPath en tu terminal" in output
+    assert "¡Hola, qué tal!" in output
+    assert "[1] ▶ Empezar el cuestionario" in output
+    for number in range(1, 11):
+        assert f"Pregunta {number} de 10" in output
+    assert "Lo que más te conviene es la codificación médica." in output
+    assert "Serví en las Fuerzas Armadas · Codificación médica" in output
+    assert "¡Hasta pronto!" in output
+
+
+async def test_the_console_saves_the_salary_chart_and_switches_language(tmp_path: Path) -> None:
+    code, output = await console(
+        ["/salary", "/language", "2", "/salary"], tmp_path / "demo.sqlite3", cwd=tmp_path
+    )
+    assert code == 0, output
+    english, spanish = tmp_path / "salary-en.png", tmp_path / "salary-es.png"
+    assert f"Saved as {english}" in output
+    assert english.read_bytes().startswith(b"\x89PNG")
+    assert "Median, all billers and coders: BLS, May 2024" in output, "the caption is shown"
+    assert "Desde ahora te escribo en español" in output
+    assert f"Guardado en {spanish}" in output
+    assert spanish.read_bytes().startswith(b"\x89PNG")
+    assert "¡Hasta pronto!" in output, "the console's own words follow /language"
+
+    code, output = await console(["/help"], tmp_path / "demo.sqlite3", cwd=tmp_path)
+    assert "CareerPath en tu terminal" in output, "the chosen language is remembered"
+    assert "Lo que puedo hacer" in output

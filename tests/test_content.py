@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -173,13 +172,6 @@ def test_superseded_figures_point_at_a_newer_one(content: Content) -> None:
 
 
 # ---- broken content stops start-up with a clear message ------------------------------------
-
-
-@pytest.fixture
-def content_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    return target
 
 
 def _edit(path: Path, change) -> None:

@@ -125,7 +125,7 @@ async def test_buttons_from_a_finished_quiz_do_not_reopen_it(stub: StubBotApi, b
     assert [m.message_id for m in reply.edits] == [old_question.message_id]
     assert reply.edits[0].text.splitlines()[0] == HEADLINES["coding"], "result unchanged"
     plan = await user.tap("Recent graduate", message=result.message_id)
-    assert "Recent graduate · Medical coding" in plan.last.text
+    assert "Recent graduate · Medical coding" in plan.messages[0].text
 
 
 # ---- groups ----------------------------------------------------------------------------------

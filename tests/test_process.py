@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.bot_harness import PROJECT_ROOT, BotProcess
+from tests.bot_harness import BotProcess, run_until_exit
 from tests.quiz_routes import HEADLINES, ROUTES
 from tests.stub_bot_api import FaultKind, FaultRule, StubBotApi
 
 
 async def run_bot_without(variable: str) -> tuple[int, str]:
-    env = {k: v for k, v in os.environ.items() if k != variable}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
-    return process.returncode, (stdout + stderr).decode()
+    return await run_until_exit({k: v for k, v in os.environ.items() if k != variable})
 
 
 async def test_missing_token_explains_botfather_and_exits_2() -> None:

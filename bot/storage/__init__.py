@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from bot.storage.base import Storage, StorageError
+import time
+
+from bot.storage.base import Clock, Storage, StorageError
+from bot.storage.postgres import PostgresStorage
 from bot.storage.sqlite import SqliteStorage
 
 __all__ = ["Storage", "StorageError", "open_storage"]
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
-def open_storage(database_url: str) -> Storage:
-    """sqlite:///relative/path, sqlite:////absolute/path or sqlite:///:memory:."""
+
+def open_storage(database_url: str, clock: Clock = time.time) -> Storage:
+    """sqlite:///relative/path, sqlite:////absolute/path, sqlite:///:memory:, or
+    postgresql://user:password@host[:port]/database."""
     if database_url.startswith("sqlite:///"):
-        return SqliteStorage(database_url.removeprefix("sqlite:///"))
+        return SqliteStorage(database_url.removeprefix("sqlite:///"), clock)
+    if database_url.startswith(POSTGRES_SCHEMES):
+        return PostgresStorage(database_url, clock)
     raise StorageError(f"unsupported DATABASE_URL scheme: {database_url.split(':', 1)[0]}")

@@ -84,6 +84,8 @@ class StubCore:
         self.flood = FloodControl(flood_limits)
         self.stats = StubStats()
         self.violations: list[Violation] = []
+        # Edits refused as "message is not modified": a normal Telegram outcome, kept apart.
+        self.not_modified: list[Violation] = []
         self.calls: deque[RecordedCall] = deque(maxlen=max_recorded_calls)
         self._update_ids = itertools.count(1)
         self._object_ids = itertools.count(1)

@@ -17,7 +17,14 @@ from aiohttp import web
 from .chats import ChatState
 from .core import ApiCall, MethodHandler, StubCore
 from .decoding import decode_request
-from .errors import NGINX_BAD_GATEWAY, NOT_FOUND, OTHER_GET_UPDATES, UNAUTHORIZED, ApiError
+from .errors import (
+    MESSAGE_NOT_MODIFIED,
+    NGINX_BAD_GATEWAY,
+    NOT_FOUND,
+    OTHER_GET_UPDATES,
+    UNAUTHORIZED,
+    ApiError,
+)
 from .faults import FaultKind, FaultRule
 from .flood import FloodLimits, RetryAfterIgnored
 from .methods_bot import BOT_METHODS, commands_key
@@ -339,6 +346,12 @@ class StubBotApi(StubCore):
             self.stats.too_many_requests_sent += 1
             if chat is not None and error.retry_after is not None:
                 chat.settle_not_before = max(chat.settle_not_before, now + error.retry_after + 0.1)
+        elif error.description == MESSAGE_NOT_MODIFIED:
+            # Telegram's ordinary answer to an edit that changes nothing (a bot redrawing a
+            # message that already shows the right thing): counted, but not a broken rule.
+            self.not_modified.append(
+                Violation(method, error.error_code, error.description, params, now)
+            )
         else:
             self.violations.append(
                 Violation(method, error.error_code, error.description, params, now)

@@ -1,0 +1,94 @@
+"""What every step shares: the turn being handled and the ways to answer it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flows.chart import ChartBook
+from flows.checkins import CheckinCalendar, CheckinChange, split_plan_key
+from flows.export import PlanExport
+from flows.followup import FollowUpViews
+from flows.guide import GuideBook
+from flows.plans import Plan, PlanBook
+from flows.quiz import RESULT, QuizMachine
+from flows.replies import Outcome, Reply
+from flows.schema import TRACKS, Content
+from flows.scoring import score
+from flows.state import ChatState, Person
+from flows.views import Views
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One update being handled: the chat's state, who sent it, and their language."""
+
+    state: ChatState
+    person: Person
+    language: str
+    message_id: int | None = None  # the message whose button was tapped
+
+
+class Steps:
+    content: Content
+    quiz: QuizMachine
+    plans: PlanBook
+    guide: GuideBook
+    charts: ChartBook
+    views: Views
+    calendar: CheckinCalendar
+    followup: FollowUpViews
+    exports: PlanExport
+
+    def _say(
+        self,
+        state: ChatState,
+        *replies: Reply,
+        new_state: ChatState | None = None,
+        notice: str | None = None,
+        checkins: CheckinChange | None = None,
+    ) -> Outcome:
+        return Outcome(
+            state=new_state or state,
+            replies=replies,
+            notice=notice,
+            saved_state=state,
+            checkins=checkins,
+        )
+
+    def _plan(self, language: str, persona: str, track: str) -> Plan | None:
+        """The plan for a persona and track from a button or the database; None if either
+        is unknown (an old button, or content that changed)."""
+        if not self.plans.is_persona(persona) or track not in TRACKS:
+            return None
+        return self.plans.compose(language, persona, track)  # type: ignore[arg-type]
+
+    def _plan_named(self, language: str, key: str) -> Plan | None:
+        return self._plan(language, *split_plan_key(key))
+
+    def _current_plan(self, state: ChatState, language: str) -> Plan | None:
+        """The plan the user looked at last."""
+        track = state.plan_track or state.track
+        if state.persona is None or track is None:
+            return None
+        return self._plan(language, state.persona, track)
+
+    def current_view(self, turn: Turn) -> Reply:
+        """Where the user is now, drawn in place of the message they tapped."""
+        state, language = turn.state, turn.language
+        if self.quiz.in_quiz(state):
+            return self.views.question(language, state, replace=True)
+        if state.step == RESULT:
+            verdict = score(self.content.quiz, state.answers)
+            return self.views.result(language, verdict, state.version, replace=True)
+        welcome = self.views.welcome(language, turn.person.first_name, None, state.version)
+        return Reply(welcome.text, welcome.keyboard, replace=True)
+
+    def _out_of_date(self, turn: Turn) -> Outcome:
+        """A button that no longer applies: say so, and redraw the tapped message with where
+        the user is now. On the message that shows the quiz this is usually a double tap, and
+        the redraw changes nothing; but if the bot died after saving a step and before editing
+        the message, the redraw is what brings the screen up to date."""
+        notes = self.content.words(turn.language).messages.fallback
+        on_quiz_message = turn.message_id is not None and turn.message_id == turn.state.screen
+        notice = notes.double_tap if on_quiz_message else notes.stale_button
+        return self._say(turn.state, self.current_view(turn), notice=notice)

@@ -1,0 +1,25 @@
+"""/certs: the credential menu, one card per credential, and all of them at a glance."""
+
+from __future__ import annotations
+
+from flows.callbacks import Tap
+from flows.replies import Outcome
+from flows.steps.base import Steps, Turn
+
+
+class CredentialSteps(Steps):
+    def _cmd_certs(self, turn: Turn, payload: str) -> Outcome:
+        return self._say(turn.state, self.views.credentials_menu(turn.language))
+
+    def _on_credentials(self, turn: Turn, tap: Tap) -> Outcome:
+        in_place = tap.args == ("here",)
+        return self._say(turn.state, self.views.credentials_menu(turn.language, replace=in_place))
+
+    def _on_credential(self, turn: Turn, tap: Tap) -> Outcome:
+        credential = tap.args[0]
+        if credential not in {c.id for c in self.content.credentials.credentials}:
+            return self._out_of_date(turn)
+        return self._say(turn.state, self.views.credential(turn.language, credential))
+
+    def _on_compare(self, turn: Turn, tap: Tap) -> Outcome:
+        return self._say(turn.state, self.views.compare_credentials(turn.language))

@@ -1,0 +1,27 @@
+"""/language: English or Spanish, remembered for the chat."""
+
+from __future__ import annotations
+
+from flows.callbacks import Tap
+from flows.quiz import RESULT
+from flows.replies import Outcome
+from flows.steps.base import Steps, Turn
+
+
+class LanguageSteps(Steps):
+    def _cmd_language(self, turn: Turn, payload: str) -> Outcome:
+        return self._say(turn.state, self.views.language_menu(turn.language))
+
+    def _on_language(self, turn: Turn, tap: Tap) -> Outcome:
+        chosen = tap.args[0]
+        if chosen not in self.content.languages:
+            return self._out_of_date(turn)
+        state = turn.state
+        moved = state if state.language == chosen else state.advanced(language=chosen)
+        shown = None
+        if self.quiz.in_quiz(moved) or moved.step == RESULT:
+            # The quiz (or result) now lives on this message, redrawn in the new language.
+            moved = moved.model_copy(update={"screen": turn.message_id})
+            shown = self.current_view(Turn(moved, turn.person, chosen, turn.message_id))
+        reply = self.views.language_switched(chosen, shown)
+        return self._say(state, reply, new_state=moved)

@@ -1,0 +1,46 @@
+"""/start (with its deep links) and /help."""
+
+from __future__ import annotations
+
+from flows.deeplinks import DeepLink, parse_deep_link
+from flows.replies import Outcome
+from flows.steps.base import Turn
+from flows.steps.credentials import CredentialSteps
+from flows.steps.guide import GuideSteps
+from flows.steps.language import LanguageSteps
+from flows.steps.plans import PlanSteps
+from flows.steps.quiz import QuizSteps
+
+
+class WelcomeSteps(QuizSteps, PlanSteps, CredentialSteps, GuideSteps, LanguageSteps):
+    """The front door, which can lead straight into the quiz, a plan, the credentials or a
+    topic of the guide."""
+
+    def _cmd_start(self, turn: Turn, payload: str) -> Outcome:
+        topics = self.guide.commands
+        link = parse_deep_link(payload, self.plans.persona_ids, topics) if payload else None
+        if link is not None:
+            return self._follow(turn, link)
+        state = turn.state
+        welcome = self.views.welcome(
+            turn.language, turn.person.first_name, self.quiz.question_number(state), state.version
+        )
+        return self._say(state, welcome)
+
+    def _cmd_help(self, turn: Turn, payload: str) -> Outcome:
+        return self._say(turn.state, self.views.help(turn.language))
+
+    def _follow(self, turn: Turn, link: DeepLink) -> Outcome:
+        if link.target == "quiz":
+            return self._begin_or_resume(turn, replace=False)
+        if link.target == "guide" and link.topic:
+            return self._guide_topic(turn, self.guide.for_command(link.topic) or link.topic)
+        if link.target == "certs":
+            return self._cmd_certs(turn, "")
+        if link.persona is None:
+            return self._cmd_plan(turn, "")
+        track = link.track or turn.state.track
+        if track is None:
+            choose = self.views.choose_track(turn.language, persona=link.persona)
+            return self._say(turn.state, choose)
+        return self._show_plan(turn, link.persona, track)
