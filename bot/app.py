@@ -65,6 +65,10 @@ def build_application(settings: Settings, content: Content) -> Application:
                 read_timeout=settings.api_timeout,
             )
         )
+        # Long polling on aiohttp too (one connection); PTB's updater retries a failed poll.
+        .get_updates_request(
+            RetryingRequest(connection_pool_size=1, read_timeout=settings.api_timeout, backoff=())
+        )
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
