@@ -143,7 +143,7 @@ def _ratio(value: float | None, floor: float | None) -> str:
 def _ratio_cells(row: Row, floor: Row) -> list[str]:
     return [
         row.mode,
-        f"  ratio to {floor.bot}",
+        f"  {row.bot.rpartition('/')[2]} ÷ {floor.bot}",
         "",
         _ratio(row.replies_per_second, floor.replies_per_second),
         _ratio(row.p50_ms, floor.p50_ms),
