@@ -35,9 +35,6 @@ log = logging.getLogger(__name__)
 
 STORAGE = "storage"
 CHART_WARM_UP = "chart_warm_up"
-# As python-telegram-bot's default for its own request object: one connection per update
-# being handled at once.
-CONNECTION_POOL_SIZE = 256
 RETENTION_JOB = "retention"
 # The retention sweep runs a minute after start-up, then hourly (every replica runs it;
 # deleting twice is harmless).
@@ -62,9 +59,15 @@ def build_application(settings: Settings, content: Content) -> Application:
             )
         )
         .request(
+            # One connection per update being handled at once.
             RetryingRequest(
-                connection_pool_size=CONNECTION_POOL_SIZE, read_timeout=settings.api_timeout
+                connection_pool_size=settings.max_concurrent_updates,
+                read_timeout=settings.api_timeout,
             )
+        )
+        # Long polling on aiohttp too (one connection); PTB's updater retries a failed poll.
+        .get_updates_request(
+            RetryingRequest(connection_pool_size=1, read_timeout=settings.api_timeout, backoff=())
         )
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
         .post_init(_on_startup)

@@ -1,4 +1,9 @@
-"""Bot API requests that survive Telegram's bad moments: 5xx, timeouts, dropped connections."""
+"""Bot API requests over aiohttp, surviving Telegram's bad moments: 5xx, timeouts, dropped
+connections.
+
+Why not PTB's default HTTPXRequest: profiling the bot under load (python -m bench) put
+two thirds of its CPU time in httpx and httpcore, about 1.5 ms per request on a small
+machine against about 0.2 ms for aiohttp, and every update costs two or three requests."""
 
 from __future__ import annotations
 
@@ -7,35 +12,77 @@ import logging
 import random
 from typing import Any
 
-from telegram.error import NetworkError
-from telegram.request import HTTPXRequest
+import aiohttp
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
 
 log = logging.getLogger(__name__)
 
 # Seconds to wait before each retry; jitter keeps many chats from retrying in lockstep.
 BACKOFF = (0.25, 0.5, 1.0, 2.0, 4.0)
+CONNECT_TIMEOUT = 5.0
+# What PTB passes for "no timeout given for this call: use yours".
+_NOT_GIVEN = type(BaseRequest.DEFAULT_NONE)
 
 
-class RetryingRequest(HTTPXRequest):
-    """HTTPXRequest that retries transient failures with exponential backoff.
+class RetryingRequest(BaseRequest):
+    """A Bot API transport that retries transient failures with exponential backoff.
 
     Retried: HTTP 5xx, timeouts and connection errors. Not retried: 4xx (a bad request stays
     bad) and 429, which the rate limiter handles by waiting retry_after. Edits and callback
     answers are idempotent; a retried sendMessage could appear twice only if Telegram handled
     the first attempt yet never answered it, the lesser evil next to a user left with no reply.
+
+    At most connection_pool_size requests are on the wire at once; more wait their turn for a
+    pooled connection, without a deadline.
     """
 
-    def __init__(self, *args: Any, backoff: tuple[float, ...] = BACKOFF, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        *,
+        connection_pool_size: int,
+        read_timeout: float,
+        backoff: tuple[float, ...] = BACKOFF,
+    ) -> None:
+        self._pool_size = connection_pool_size
+        self._read_timeout = read_timeout
         self._backoff = backoff
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float:
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                headers={"User-Agent": self.USER_AGENT},
+            )
+
+    async def shutdown(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
     async def do_request(
-        self, url: str, method: str, *args: Any, **kwargs: Any
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]  # the URL holds the token: never log it whole
+        limits = aiohttp.ClientTimeout(
+            sock_connect=_given(connect_timeout, CONNECT_TIMEOUT),
+            sock_read=_given(read_timeout, self._read_timeout),
+        )
         for attempt, pause in enumerate((*self._backoff, None), start=1):
             try:
-                status, payload = await super().do_request(url, method, *args, **kwargs)
+                status, payload = await self._send(url, method, request_data, limits)
             except NetworkError as error:  # TimedOut is a NetworkError too
                 if pause is None:
                     raise
@@ -49,3 +96,39 @@ class RetryingRequest(HTTPXRequest):
             )
             await asyncio.sleep(pause * random.uniform(0.8, 1.2))
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def _send(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None,
+        limits: aiohttp.ClientTimeout,
+    ) -> tuple[int, bytes]:
+        if self._session is None:
+            raise RuntimeError("RetryingRequest is not initialized")
+        try:
+            async with self._session.request(
+                method, url, data=_body(request_data), timeout=limits
+            ) as response:
+                return response.status, await response.read()
+        except TimeoutError as error:  # aiohttp's timeouts are TimeoutErrors too
+            raise TimedOut from error
+        except aiohttp.ClientError as error:
+            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+
+
+def _given(value: Any, default: float) -> float | None:
+    return default if isinstance(value, _NOT_GIVEN) else value
+
+
+def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:
+    """Parameters as a form, as the Bot API takes them; multipart when files go along."""
+    if request_data is None:
+        return None
+    if not request_data.contains_files:
+        return request_data.json_parameters
+    form = aiohttp.FormData(request_data.json_parameters)
+    for name, part in request_data.multipart_data.items():
+        filename, content, mimetype = part
+        form.add_field(name, content, filename=filename, content_type=mimetype)
+    return form

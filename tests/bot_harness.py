@@ -61,26 +61,29 @@ async def run_until_exit(env: dict[str, str], wait_seconds: float = 30.0) -> tup
 
 
 class BotProcess:
-    """`python -m bot` as a child process, pointed at the stub."""
+    """`python -m bot` (or another bot module) as a child process, pointed at the stub."""
 
     def __init__(
         self,
         stub: StubBotApi,
-        database_url: str,
+        database_url: str | None,
         log_path: Path,
         extra_env: dict[str, str] | None = None,
+        module: str = "bot",
     ) -> None:
         self.env = {
             **os.environ,
             "TELEGRAM_BOT_TOKEN": stub.token,
             "TELEGRAM_API_URL": stub.url,
-            "DATABASE_URL": database_url,
             "PYTHONUNBUFFERED": "1",
+            **({"DATABASE_URL": database_url} if database_url else {}),
             **(extra_env or {}),
         }
         self.stub = stub
         self.log_path = log_path
+        self.module = module
         self.process: asyncio.subprocess.Process | None = None
+        self.spawned_at = 0.0
 
     @property
     def webhook_port(self) -> int | None:
@@ -89,27 +92,29 @@ class BotProcess:
 
     async def start(self, wait_seconds: float = 20.0) -> None:
         """Start the process and wait until it takes updates. Polling: it is about to poll
-        (PTB deletes any webhook right before its first getUpdates, which the stub records at
+        (PTB deletes any webhook right before its first getUpdates, which the stub counts at
         once). Webhook: it has set its webhook and its web server accepts connections."""
         ready_call = "setWebhook" if self.webhook_port else "deleteWebhook"
-        calls_before = len(self.stub.calls_to(ready_call))
+        requests = self.stub.stats.requests_by_method
+        calls_before = requests.get(ready_call, 0)
         with self.log_path.open("ab") as log:
+            self.spawned_at = time.monotonic()
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
-                "bot",
+                self.module,
                 cwd=PROJECT_ROOT,
                 env=self.env,
                 stdout=log,
                 stderr=asyncio.subprocess.STDOUT,
             )
         deadline = time.monotonic() + wait_seconds
-        while len(self.stub.calls_to(ready_call)) <= calls_before or not await self._serving():
+        while requests.get(ready_call, 0) <= calls_before or not await self._serving():
             if self.process.returncode is not None:
                 raise AssertionError(f"bot exited with {self.process.returncode}:\n{self.log()}")
             if time.monotonic() > deadline:
                 raise AssertionError(f"bot did not poll within {wait_seconds}s:\n{self.log()}")
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.001)
 
     async def _serving(self) -> bool:
         if self.webhook_port is None:

@@ -1,0 +1,1 @@
+"""Performance benchmark of the CareerPath bot against a bare echo bot (python -m bench)."""

@@ -1,0 +1,125 @@
+"""What the benchmark runs: the modes (how the Bot API and the users behave) and the bots."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from bench.journeys import Journey, Pace, echo_journey, quiz_journey
+from tests.stub_bot_api import FloodLimits
+
+
+@dataclass(frozen=True)
+class Mode:
+    """capacity: no flood control anywhere, users tap the moment a reply arrives, so the run
+    shows how much work the code can do. production: the stub enforces Telegram's limits, the
+    bot's own limiter is on, and users take human time between taps."""
+
+    name: str
+    flood_limits: FloodLimits | None
+    bot_rate_limit: bool
+    pace: Pace
+
+
+def modes(production_think: tuple[float, float]) -> dict[str, Mode]:
+    return {
+        "capacity": Mode("capacity", None, bot_rate_limit=False, pace=Pace()),
+        "production": Mode(
+            "production", FloodLimits(), bot_rate_limit=True, pace=Pace(*production_think)
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class Bot:
+    """A bot process to load: its module (`python -m ...`), the journey its users take and
+    the database it keeps state in (None: it keeps none)."""
+
+    name: str
+    module: str
+    journey: Journey
+    database: Callable[[Path], AsyncIterator[str | None]] = field(repr=False)
+    stored_bytes: Callable[[str], Awaitable[int]] | None = field(default=None, repr=False)
+    is_floor: bool = False
+
+
+@asynccontextmanager
+async def no_database(_: Path) -> AsyncIterator[str | None]:
+    yield None
+
+
+@asynccontextmanager
+async def fresh_sqlite(directory: Path) -> AsyncIterator[str | None]:
+    yield f"sqlite:///{directory / 'bench.sqlite3'}"
+
+
+def _sqlite_file_bytes(path: Path) -> int:
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    wal = path.with_name(path.name + "-wal")
+    return path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+
+async def sqlite_bytes(database_url: str) -> int:
+    """Bytes on disk: the database file plus any write-ahead log not yet folded in."""
+    path = Path(database_url.removeprefix("sqlite:///"))
+    return await asyncio.to_thread(_sqlite_file_bytes, path)
+
+
+def with_search_path(url: str, schema: str) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "search_path"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("search_path", schema)])))
+
+
+@asynccontextmanager
+async def fresh_postgres_schema(_: Path) -> AsyncIterator[str | None]:
+    """An empty schema of its own on the TEST_DATABASE_URL server, dropped afterwards."""
+    import asyncpg  # only needed, and installed, with the PostgreSQL backend
+
+    server = os.environ["TEST_DATABASE_URL"].strip()
+    schema = f"careerpath_bench_{secrets.token_hex(4)}"
+    connection = await asyncpg.connect(server, timeout=10)
+    await connection.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield with_search_path(server, schema)
+    finally:
+        await connection.execute(f"DROP SCHEMA {schema} CASCADE")
+        await connection.close()
+
+
+async def postgres_bytes(database_url: str) -> int:
+    """The chats table with its indexes and TOAST, as PostgreSQL accounts for it."""
+    import asyncpg
+
+    connection = await asyncpg.connect(database_url, timeout=10)
+    try:
+        return await connection.fetchval("SELECT pg_total_relation_size('chats')")
+    finally:
+        await connection.close()
+
+
+def bots(with_postgres: bool) -> list[Bot]:
+    chosen = [
+        Bot("careerpath/sqlite", "bot", quiz_journey, fresh_sqlite, sqlite_bytes),
+        Bot("echo floor", "bench.echo_bot", echo_journey, no_database, is_floor=True),
+    ]
+    if with_postgres:
+        chosen.insert(
+            1,
+            Bot(
+                "careerpath/postgres",
+                "bot",
+                quiz_journey,
+                fresh_postgres_schema,
+                postgres_bytes,
+            ),
+        )
+    return chosen

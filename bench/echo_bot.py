@@ -1,0 +1,63 @@
+"""The floor of this stack: a bare python-telegram-bot bot that answers every update with one
+message, and keeps nothing.
+
+The benchmark starts it as `python -m bench.echo_bot`, configured like `python -m bot`
+(the same settings from the environment). It makes the same Bot API requests per
+update as the CareerPath bot (one message; plus the callback answer for a button tap) with
+PTB's own concurrent update processing and flood control, and no logic, storage or logging:
+what python-telegram-bot, httpx and the round trips cost on their own.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.config import ConfigError, Settings
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = update.effective_chat
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+    if chat is None:
+        return
+    message = update.effective_message
+    text = (query.data if query is not None else message and message.text) or "…"
+    await context.bot.send_message(chat.id, text)
+
+
+def build_echo_application(settings: Settings) -> Application:
+    """PTB's own pieces, with the CareerPath bot's concurrency and connection pool."""
+    assert settings.token is not None
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token.get_secret_value())
+        .base_url(f"{settings.api_url}/bot")
+        .base_file_url(f"{settings.api_url}/file/bot")
+        .concurrent_updates(settings.max_concurrent_updates)
+        .connection_pool_size(settings.max_concurrent_updates)
+    )
+    if settings.rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
+    application = builder.build()
+    application.add_handler(TypeHandler(Update, echo))
+    return application
+
+
+def main() -> int:
+    try:
+        settings = Settings.from_env(os.environ)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    build_echo_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

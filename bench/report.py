@@ -1,0 +1,262 @@
+"""From raw runs to the numbers in the table, and the targets they are held to."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bench.journeys import UPDATES_PER_USER
+from bench.runner import RunResult
+
+MB = 1024 * 1024
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile (NaN for no values)."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def sustained_rate(times: Sequence[float]) -> float:
+    """Messages per second between the 10th and the 90th percentile of the send times: the
+    steady state, without the first burst and the last stragglers."""
+    if len(times) < 10:
+        return math.nan
+    low, high = len(times) // 10, (9 * len(times)) // 10
+    span = times[high] - times[low]
+    return (high - low) / span if span > 0 else math.nan
+
+
+@dataclass(frozen=True)
+class Row:
+    mode: str
+    bot: str
+    is_floor: bool
+    finished: int
+    users: int
+    replies_per_second: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    unanswered: int
+    fairness: float  # p99 / p50 of the users' completion times
+    done_p50_s: float
+    too_many_requests: int
+    retry_after_ignored: int
+    violations: int
+    peak_rss_mb: float
+    state_bytes_per_user: float | None
+    startup_s: float
+    bot_cpu: float  # share of one core during the load
+    bot_cpu_ms_per_update: float
+    stub_cpu: float
+
+    @classmethod
+    def of(cls, result: RunResult) -> Row:
+        latencies = [t.latency * 1000 for t in result.timings if t.latency is not None]
+        durations = [s for r in result.runs if (s := r.seconds) is not None]
+        load = result.load_seconds or math.nan
+        return cls(
+            mode=result.mode,
+            bot=result.bot,
+            is_floor=result.is_floor,
+            finished=len(durations),
+            users=result.users,
+            replies_per_second=sustained_rate(result.message_times),
+            p50_ms=percentile(latencies, 0.50),
+            p95_ms=percentile(latencies, 0.95),
+            p99_ms=percentile(latencies, 0.99),
+            unanswered=len(result.timings) - len(latencies),
+            fairness=percentile(durations, 0.99) / percentile(durations, 0.50),
+            done_p50_s=percentile(durations, 0.50),
+            too_many_requests=result.too_many_requests,
+            retry_after_ignored=result.retry_after_ignored,
+            violations=result.violations,
+            peak_rss_mb=result.peak_rss_bytes / MB,
+            state_bytes_per_user=(
+                None if result.stored_bytes is None else result.stored_bytes / result.users
+            ),
+            startup_s=result.startup_seconds,
+            bot_cpu=result.bot_cpu_seconds / load,
+            bot_cpu_ms_per_update=1000 * result.bot_cpu_seconds / max(1, len(latencies)),
+            stub_cpu=result.stub_cpu_seconds / load,
+        )
+
+
+COLUMNS = (
+    ("mode", 10),
+    ("bot", 19),
+    ("finished", 11),
+    ("replies/s", 9),
+    ("p50 ms", 8),
+    ("p95 ms", 8),
+    ("p99 ms", 8),
+    ("done p99/p50", 12),
+    ("429s", 5),
+    ("ignored", 7),
+    ("peak RSS MB", 11),
+    ("state B/user", 12),
+    ("start-up s", 10),
+    ("bot CPU", 7),
+    ("ms CPU/update", 13),
+    ("stub CPU", 8),
+)
+
+
+def _number(value: float | None, digits: int = 0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:,.{digits}f}"
+
+
+def _cells(row: Row) -> list[str]:
+    return [
+        row.mode,
+        row.bot,
+        f"{row.finished}/{row.users}",
+        _number(row.replies_per_second, 1),
+        _number(row.p50_ms, 1),
+        _number(row.p95_ms, 1),
+        _number(row.p99_ms, 1),
+        _number(row.fairness, 2),
+        str(row.too_many_requests),
+        str(row.retry_after_ignored),
+        _number(row.peak_rss_mb, 1),
+        _number(row.state_bytes_per_user, 0),
+        _number(row.startup_s, 2),
+        f"{row.bot_cpu:.0%}",
+        _number(row.bot_cpu_ms_per_update, 2),
+        f"{row.stub_cpu:.0%}",
+    ]
+
+
+def _ratio(value: float | None, floor: float | None) -> str:
+    if value is None or floor is None or not floor or math.isnan(value) or math.isnan(floor):
+        return "-"
+    return f"×{value / floor:.2f}"
+
+
+def _ratio_cells(row: Row, floor: Row) -> list[str]:
+    return [
+        row.mode,
+        f"  {row.bot.rpartition('/')[2]} ÷ {floor.bot}",
+        "",
+        _ratio(row.replies_per_second, floor.replies_per_second),
+        _ratio(row.p50_ms, floor.p50_ms),
+        _ratio(row.p95_ms, floor.p95_ms),
+        _ratio(row.p99_ms, floor.p99_ms),
+        "",
+        "",
+        "",
+        _ratio(row.peak_rss_mb, floor.peak_rss_mb),
+        "",
+        _ratio(row.startup_s, floor.startup_s),
+        "",
+        _ratio(row.bot_cpu_ms_per_update, floor.bot_cpu_ms_per_update),
+        "",
+    ]
+
+
+def _line(cells: list[str]) -> str:
+    return "  ".join(
+        cell.ljust(width) if index < 2 else cell.rjust(width)
+        for index, (cell, (_, width)) in enumerate(zip(cells, COLUMNS, strict=True))
+    ).rstrip()
+
+
+def table(rows: list[Row]) -> str:
+    """One table: each run, then each bot's ratios to the echo floor of the same mode."""
+    lines = [_line([name for name, _ in COLUMNS])]
+    lines.append("-" * len(lines[0]))
+    for mode in dict.fromkeys(row.mode for row in rows):
+        in_mode = [row for row in rows if row.mode == mode]
+        lines += [_line(_cells(row)) for row in in_mode]
+        floor = next((row for row in in_mode if row.is_floor), None)
+        if floor is not None:
+            lines += [_line(_ratio_cells(row, floor)) for row in in_mode if not row.is_floor]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Check:
+    target: str
+    measured: str
+    met: bool
+
+
+def checks(rows: list[Row], full_users: int) -> list[Check]:
+    """The issue's targets, for every CareerPath run."""
+    found: list[Check] = []
+    floors = {row.mode: row for row in rows if row.is_floor}
+    for row in (row for row in rows if not row.is_floor):
+        where = f"{row.mode} {row.bot}"
+        found.append(
+            Check(
+                f"{where}: every user finishes",
+                f"{row.finished}/{row.users}",
+                row.finished == row.users,
+            )
+        )
+        if row.mode == "capacity":
+            floor = floors.get("capacity")
+            if floor is not None:
+                found.append(
+                    Check(
+                        f"{where}: p99 ≤ 1.5 × echo p99",
+                        f"{row.p99_ms:.0f} ms vs {1.5 * floor.p99_ms:.0f} ms",
+                        row.p99_ms <= 1.5 * floor.p99_ms,
+                    )
+                )
+            found.append(
+                Check(
+                    f"{where}: ≥ 300 replies/s",
+                    f"{row.replies_per_second:.0f}/s",
+                    row.replies_per_second >= 300,
+                )
+            )
+            if row.users >= full_users:
+                found.append(
+                    Check(
+                        f"{where}: peak RSS < 150 MB at {row.users} users",
+                        f"{row.peak_rss_mb:.0f} MB",
+                        row.peak_rss_mb < 150,
+                    )
+                )
+        else:
+            found += [
+                Check(
+                    f"{where}: ≥ 27 messages/s",
+                    f"{row.replies_per_second:.1f}/s",
+                    row.replies_per_second >= 27,
+                ),
+                Check(f"{where}: completion p99/p50 ≤ 2", f"{row.fairness:.2f}", row.fairness <= 2),
+                Check(
+                    f"{where}: no retry_after ignored",
+                    str(row.retry_after_ignored),
+                    row.retry_after_ignored == 0,
+                ),
+            ]
+        if row.state_bytes_per_user is not None:
+            found.append(
+                Check(
+                    f"{where}: stored state < 2 KB/user",
+                    f"{row.state_bytes_per_user:.0f} B",
+                    row.state_bytes_per_user < 2048,
+                )
+            )
+        found.append(Check(f"{where}: start-up < 2 s", f"{row.startup_s:.2f} s", row.startup_s < 2))
+    return found
+
+
+def describe_checks(found: list[Check]) -> str:
+    return "\n".join(
+        f"  {'ok  ' if check.met else 'MISS'}  {check.target}: {check.measured}" for check in found
+    )
+
+
+def expected_updates(users: int) -> int:
+    return users * UPDATES_PER_USER

@@ -1,0 +1,159 @@
+"""One benchmark run: a fresh stub Bot API and database, the bot as a process, N users."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.configs import Bot, Mode
+from bench.journeys import UserRun, run_user
+from bench.processes import BotUnderTest, Profiler
+from tests.stub_bot_api import (
+    BotMessage,
+    LoopLagMonitor,
+    QuietTuning,
+    ReactionPace,
+    StubBotApi,
+    UpdateTiming,
+)
+from tests.stub_bot_api.chats import ChatState
+
+FIRST_USER_ID = 100_000
+STARTUP_LIMIT = 60.0
+
+
+class BenchStub(StubBotApi):
+    """The stub, lean for load (no request log, few messages kept per chat), noting when
+    each message was sent or edited so the sustained rate can be measured."""
+
+    def __init__(self, reply_timeout: float) -> None:
+        super().__init__(
+            record_calls=False, messages_per_chat=3, reply_timeout=reply_timeout, quiet_period=0
+        )
+        # Every journey step waits for the exact reply it expects (`until=`), so the fake
+        # users need no quiet period, and one that grows with load would only slow them.
+        self.quiet_tuning = QuietTuning(LoopLagMonitor(factor=0), ReactionPace(factor=0))
+        self.message_times: list[float] = []
+
+    def publish_sent(self, chat: ChatState, message: BotMessage, now: float) -> dict[str, Any]:
+        self.message_times.append(now)
+        return super().publish_sent(chat, message, now)
+
+    def publish_edit(self, chat: ChatState, message: BotMessage, now: float) -> dict[str, Any]:
+        self.message_times.append(now)
+        return super().publish_edit(chat, message, now)
+
+
+@dataclass
+class RunResult:
+    mode: str
+    bot: str
+    is_floor: bool
+    users: int
+    runs: list[UserRun]
+    timings: list[UpdateTiming]
+    message_times: list[float]
+    startup_seconds: float
+    load_seconds: float
+    bot_cpu_seconds: float
+    stub_cpu_seconds: float
+    stub_handler_cpu_seconds: float
+    peak_rss_bytes: int
+    stored_bytes: int | None
+    too_many_requests: int
+    retry_after_ignored: int
+    violations: int
+    notes: list[str] = field(default_factory=list)
+
+
+async def start_up_seconds(stub: StubBotApi, bot: BotUnderTest) -> float:
+    """Start the bot; seconds from spawning it to its first getUpdates arriving at the stub
+    (which follows deleteWebhook, what BotProcess.start waits for, at once)."""
+    await bot.start(wait_seconds=STARTUP_LIMIT)
+    async with asyncio.timeout(STARTUP_LIMIT):
+        while not stub.stats.requests_by_method.get("getUpdates"):  # noqa: ASYNC110 - a counter
+            await asyncio.sleep(0.001)
+    return time.monotonic() - bot.spawned_at
+
+
+async def stop(bot: BotUnderTest, name: str) -> list[str]:
+    """SIGTERM, as a platform sends it; anything but a clean exit 0 is worth a note."""
+    if bot.process is None or bot.process.returncode is not None:
+        return [f"{name} had already exited"] if bot.process else []
+    try:
+        exit_code = await bot.terminate()
+    except AssertionError:
+        return [f"{name} ignored SIGTERM and was killed"]
+    return [] if exit_code == 0 else [f"{name} exited with {exit_code} on SIGTERM"]
+
+
+async def run_once(
+    mode: Mode,
+    target: Bot,
+    users: int,
+    workdir: Path,
+    *,
+    reply_timeout: float,
+    seed: int,
+    profile_dir: Path | None = None,
+) -> RunResult:
+    label = f"{mode.name}-{target.name.replace('/', '-').replace(' ', '-')}"
+    rundir = workdir / label
+    rundir.mkdir(parents=True)
+    async with target.database(rundir) as database_url, BenchStub(reply_timeout) as stub:
+        stub.flood_limits = mode.flood_limits
+        env = {} if mode.bot_rate_limit else {"BOT_RATE_LIMIT": "off"}
+        bot = BotUnderTest(stub, database_url, rundir / "bot.log", env, module=target.module)
+        profiler = None
+        try:
+            startup = await start_up_seconds(stub, bot)
+            fake_users = [
+                stub.user(FIRST_USER_ID + index, f"User{index}") for index in range(users)
+            ]
+            if profile_dir is not None:
+                profiler = Profiler(bot.pid, profile_dir / f"{label}.txt")
+                await profiler.start()
+            bot_cpu, stub_cpu = bot.cpu_seconds(), time.process_time()
+            stub_handler_cpu = stub.stats.handler_cpu_seconds
+            started = time.monotonic()
+            runs = await asyncio.gather(
+                *(
+                    run_user(user, index, target.journey, mode.pace, seed)
+                    for index, user in enumerate(fake_users)
+                )
+            )
+            load_seconds = time.monotonic() - started
+            bot_cpu = bot.cpu_seconds() - bot_cpu
+            stub_cpu = time.process_time() - stub_cpu
+            stub_handler_cpu = stub.stats.handler_cpu_seconds - stub_handler_cpu
+            if profiler is not None:
+                await profiler.stop()
+            peak_rss = bot.peak_rss_bytes()
+        finally:
+            if profiler is not None:
+                await profiler.stop()
+            notes = await stop(bot, target.name)
+        stored = await target.stored_bytes(database_url) if target.stored_bytes else None
+        return RunResult(
+            mode=mode.name,
+            bot=target.name,
+            is_floor=target.is_floor,
+            users=users,
+            runs=list(runs),
+            timings=stub.latencies(),
+            message_times=sorted(stub.message_times),
+            startup_seconds=startup,
+            load_seconds=load_seconds,
+            bot_cpu_seconds=bot_cpu,
+            stub_cpu_seconds=stub_cpu,
+            stub_handler_cpu_seconds=stub_handler_cpu,
+            peak_rss_bytes=peak_rss,
+            stored_bytes=stored,
+            too_many_requests=stub.stats.too_many_requests_sent,
+            retry_after_ignored=len(stub.retry_after_ignored),
+            violations=len(stub.violations),
+            notes=notes,
+        )
