@@ -10,8 +10,10 @@ import asyncio
 import os
 import sys
 
+from telegram.error import InvalidToken, NetworkError
+
 from bot.app import build_application, serve
-from bot.config import ConfigError, Settings
+from bot.config import REFUSED_TOKEN, UNREACHABLE_API, ConfigError, Settings
 from bot.console import run_console
 from bot.logs import configure_logging
 from bot.storage import StorageError
@@ -53,6 +55,12 @@ def main(argv: list[str] | None = None) -> int:
             serve(build_application(settings, content), settings)
     except StorageError as error:
         print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    except InvalidToken:
+        print(REFUSED_TOKEN, file=sys.stderr)
+        return EXIT_CONFIG
+    except NetworkError as error:  # only start-up gives up on the network; polling retries
+        print(UNREACHABLE_API.format(api_url=settings.api_url, problem=error), file=sys.stderr)
         return EXIT_CONFIG
     except (KeyboardInterrupt, BrokenPipeError):  # Ctrl-C, or `... --console | head`
         return 0

@@ -34,6 +34,7 @@ from flows.schema import Content
 log = logging.getLogger(__name__)
 
 STORAGE = "storage"
+REQUESTS = "requests"
 CHART_WARM_UP = "chart_warm_up"
 RETENTION_JOB = "retention"
 # The retention sweep runs a minute after start-up, then hourly (every replica runs it;
@@ -47,6 +48,15 @@ def build_application(settings: Settings, content: Content) -> Application:
     if settings.token is None:
         raise ValueError("a Telegram application needs TELEGRAM_BOT_TOKEN")
     token = settings.token.get_secret_value()
+    requests = (
+        # One connection per update being handled at once.
+        RetryingRequest(
+            connection_pool_size=settings.max_concurrent_updates,
+            read_timeout=settings.api_timeout,
+        ),
+        # Long polling on aiohttp too (one connection); PTB's updater retries a failed poll.
+        RetryingRequest(connection_pool_size=1, read_timeout=settings.api_timeout, backoff=()),
+    )
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -58,17 +68,8 @@ def build_application(settings: Settings, content: Content) -> Application:
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .request(
-            # One connection per update being handled at once.
-            RetryingRequest(
-                connection_pool_size=settings.max_concurrent_updates,
-                read_timeout=settings.api_timeout,
-            )
-        )
-        # Long polling on aiohttp too (one connection); PTB's updater retries a failed poll.
-        .get_updates_request(
-            RetryingRequest(connection_pool_size=1, read_timeout=settings.api_timeout, backoff=())
-        )
+        .request(requests[0])
+        .get_updates_request(requests[1])
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
@@ -80,6 +81,7 @@ def build_application(settings: Settings, content: Content) -> Application:
     storage = open_storage(settings.database_url)
     dialogue = Dialogue(content, CheckinCalendar(day_seconds=settings.checkin_day_seconds))
     application.bot_data[STORAGE] = storage
+    application.bot_data[REQUESTS] = requests
     application.bot_data[handlers.CONVERSATION] = Conversation(dialogue, storage)
     application.bot_data[handlers.LOG_KEY] = token
     application.bot_data[handlers.UPLOADS] = {}
@@ -102,8 +104,21 @@ def build_application(settings: Settings, content: Content) -> Application:
 
 def serve(application: Application, settings: Settings) -> None:
     """Run until stopped: as a webhook server when WEBHOOK_URL is set, else long polling."""
+    try:
+        _run(application, settings)
+    finally:
+        # When start-up fails (Telegram unreachable, token refused), PTB leaves the bot's
+        # HTTP sessions open; close them on the loop they belong to.
+        loop = asyncio.get_event_loop()
+        requests = application.bot_data[REQUESTS]
+        loop.run_until_complete(asyncio.gather(*(request.shutdown() for request in requests)))
+        loop.close()
+
+
+def _run(application: Application, settings: Settings) -> None:
     if settings.webhook_url and settings.webhook_secret:
         application.run_webhook(
+            close_loop=False,
             listen=settings.listen,
             port=settings.port,
             url_path=settings.webhook_path,
@@ -113,7 +128,9 @@ def serve(application: Application, settings: Settings) -> None:
             drop_pending_updates=False,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        application.run_polling(
+            allowed_updates=Update.ALL_TYPES, drop_pending_updates=False, close_loop=False
+        )
 
 
 def _deliver_to(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> Deliver:

@@ -38,6 +38,12 @@ two prompts (a display name, then a username ending in "bot"); BotFather replies
 that looks like 123456789:AAE... Keep it secret, then start the bot with \
 `TELEGRAM_BOT_TOKEN='<your token>' python -m bot`. To try it without Telegram first, run \
 `python -m bot --console`."""
+REFUSED_TOKEN = """\
+Telegram refused TELEGRAM_BOT_TOKEN: it is mistyped, or was revoked. Copy it again from \
+@BotFather (https://t.me/BotFather): send /mybots, pick the bot, then "API Token"."""
+UNREACHABLE_API = """\
+The bot could not reach the Telegram Bot API at {api_url} ({problem}). Check this machine's \
+network connection, or TELEGRAM_API_URL if you set it."""
 
 
 class ConfigError(Exception):

@@ -32,9 +32,20 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class OneLineStartupFailure(logging.Filter):
+    """PTB logs a failed start-up (Telegram unreachable, token refused) with a traceback
+    before raising; python -m bot then explains it in one paragraph, so one line is enough."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage().startswith("Network Retry Loop (Bootstrap"):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
 def configure_logging(level: str, secrets: list[str]) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(FORMAT))
+    handler.addFilter(OneLineStartupFailure())
     handler.addFilter(RedactSecrets(secrets))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # httpx logs every request URL at INFO, and Bot API URLs contain the token; the job

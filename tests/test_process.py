@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot_harness import BotProcess, run_until_exit
+from tests.bot_harness import BotProcess, free_port, run_until_exit
 from tests.quiz_routes import HEADLINES, ROUTES
 from tests.stub_bot_api import FaultKind, FaultRule, StubBotApi
 
@@ -24,6 +24,28 @@ async def test_missing_token_explains_botfather_and_exits_2() -> None:
     assert "TELEGRAM_BOT_TOKEN" in output and "@BotFather" in output and "/newbot" in output
     assert "Traceback" not in output
     assert len(output.strip().splitlines()) == 1, "one paragraph"
+
+
+async def test_a_token_telegram_refuses_is_explained_and_exits_2(
+    stub: StubBotApi, tmp_path: Path
+) -> None:
+    wrong = "123456:not-the-token-the-stub-knows"
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": wrong, "TELEGRAM_API_URL": stub.url}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'state.sqlite3'}"
+    code, output = await run_until_exit(env)
+    assert code == 2
+    assert "Telegram refused TELEGRAM_BOT_TOKEN" in output and "@BotFather" in output
+    assert "Traceback" not in output and "Unclosed" not in output and wrong not in output
+
+
+async def test_an_unreachable_bot_api_is_explained_and_exits_2(tmp_path: Path) -> None:
+    closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": "123456:ABC", "TELEGRAM_API_URL": closed}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'state.sqlite3'}"
+    code, output = await run_until_exit(env)
+    assert code == 2
+    assert f"could not reach the Telegram Bot API at {closed}" in output
+    assert "Traceback" not in output and "Unclosed" not in output and "123456:ABC" not in output
 
 
 async def test_resume_after_the_process_is_killed_mid_quiz(
