@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import asyncpg
 
 from bench.journeys import Journey, Pace, echo_journey, quiz_journey
+from tests.databases import schema_of_its_own
 from tests.stub_bot_api import FloodLimits
 
 
@@ -73,32 +74,17 @@ async def sqlite_bytes(database_url: str) -> int:
     return await asyncio.to_thread(_sqlite_file_bytes, path)
 
 
-def with_search_path(url: str, schema: str) -> str:
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "search_path"]
-    return urlunsplit(parts._replace(query=urlencode([*query, ("search_path", schema)])))
-
-
 @asynccontextmanager
 async def fresh_postgres_schema(_: Path) -> AsyncIterator[str | None]:
     """An empty schema of its own on the TEST_DATABASE_URL server, dropped afterwards."""
-    import asyncpg  # only needed, and installed, with the PostgreSQL backend
-
     server = os.environ["TEST_DATABASE_URL"].strip()
-    schema = f"careerpath_bench_{secrets.token_hex(4)}"
     connection = await asyncpg.connect(server, timeout=10)
-    await connection.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield with_search_path(server, schema)
-    finally:
-        await connection.execute(f"DROP SCHEMA {schema} CASCADE")
-        await connection.close()
+    async with schema_of_its_own(connection, server, "careerpath_bench") as url:
+        yield url
 
 
 async def postgres_bytes(database_url: str) -> int:
     """The chats table with its indexes and TOAST, as PostgreSQL accounts for it."""
-    import asyncpg
-
     connection = await asyncpg.connect(database_url, timeout=10)
     try:
         return await connection.fetchval("SELECT pg_total_relation_size('chats')")

@@ -50,7 +50,17 @@ async def postgres_schema() -> AsyncIterator[str]:
         connection = await asyncpg.connect(server, timeout=5)
     except (OSError, TimeoutError, asyncpg.PostgresError) as error:
         unavailable(f"the PostgreSQL server at TEST_DATABASE_URL is not reachable: {error}")
-    schema = f"careerpath_test_{secrets.token_hex(4)}"
+    async with schema_of_its_own(connection, server, "careerpath_test") as url:
+        yield url
+
+
+@asynccontextmanager
+async def schema_of_its_own(
+    connection: asyncpg.Connection, server: str, prefix: str
+) -> AsyncIterator[str]:
+    """A new empty schema on the server (a DATABASE_URL whose search_path is it), dropped
+    afterwards, and the connection closed."""
+    schema = f"{prefix}_{secrets.token_hex(4)}"
     await connection.execute(f"CREATE SCHEMA {schema}")
     try:
         yield with_search_path(server, schema)
