@@ -100,7 +100,8 @@ async def test_check_ins_survive_kill_and_restart_without_loss_or_duplicate(
         listing = await user.send("/reminders")  # the bot is up: its first sweep has begun
         assert "All three check-ins have gone out" in (listing.messages[-1].text or "")
         await asyncio.sleep(QUIET_WINDOW)
-        assert checkins_received(user) == [30, 60, 90], "each check-in exactly once"
+        received = checkins_received(user)
+        assert received == [30, 60, 90], f"each check-in exactly once: {received}\n{bot.log()}"
     finally:
         await bot.stop_quietly()
 
