@@ -100,8 +100,10 @@ async def test_check_ins_survive_kill_and_restart_without_loss_or_duplicate(
         listing = await user.send("/reminders")  # the bot is up: its first sweep has begun
         assert "All three check-ins have gone out" in (listing.messages[-1].text or "")
         await asyncio.sleep(QUIET_WINDOW)
+        # Each exactly once. (Days 60 and 90 both due while a slow restart is under way are
+        # sent at once, and may arrive in either order.)
         received = checkins_received(user)
-        assert received == [30, 60, 90], f"each check-in exactly once: {received}\n{bot.log()}"
+        assert sorted(received) == [30, 60, 90], f"each check-in once: {received}\n{bot.log()}"
     finally:
         await bot.stop_quietly()
 
