@@ -22,6 +22,21 @@ PERSONAS = (
 TRACKS = tuple(ROUTES)
 # Updates one journey sends: /start, "Start the quiz", the answers, a persona.
 UPDATES_PER_USER = 2 + len(ROUTES["coding"]) + 1
+# What people type at the bot (--mix typed): every third user types two of these after the
+# plan. Until typed questions are answered, the bot replies with its note on typing; either
+# way one message per question.
+TYPED_QUESTIONS = (
+    "how much do medical coders make?",
+    "¿puedo trabajar desde casa?",
+    "what is the difference between coding and billing",
+    "Which certification should I get first, CPC or CCS?",
+    "how long does it take to become a medical biller",
+    "¿cuánto gana un facturador médico?",
+    "can I work remotely as a coder with no experience?",
+    "is the CPC exam open book",
+)
+QUESTIONS_PER_TYPIST = 2
+TYPIST_EVERY = 3  # one user in three
 
 
 def sent(replies: Replies) -> object:
@@ -70,11 +85,38 @@ async def quiz_journey(user: FakeUser, index: int, pace: Pace, rng: random.Rando
         await pace.think(rng)
         await user.tap(label, until=edited)
     await pace.think(rng)
-    # The plan, then the offer of check-ins on day 30, 60 and 90.
-    replies = await user.tap(persona, until=lambda replies: len(replies.messages) >= 2)
+    # The plan, with the offer of check-ins on day 30, 60 and 90 (a message of its own, or
+    # a button on the plan).
+    replies = await user.tap(persona, until=offers_check_ins)
     plan = replies.messages[0].text or ""
     if f"{persona} · " not in plan:
         raise AssertionError(f"{user}: expected {persona}'s plan, got {plan[:80]!r}")
+
+
+def offers_check_ins(replies: Replies) -> bool:
+    return any(
+        "remind" in (message.text or "").lower()
+        or any("remind" in label.lower() for label in message.button_texts())
+        for message in replies.messages
+    )
+
+
+def with_typed_questions(journey: Journey) -> Journey:
+    """The journey, then, for one user in three, two typed questions, each answered with a
+    message."""
+
+    async def journey_and_questions(
+        user: FakeUser, index: int, pace: Pace, rng: random.Random
+    ) -> None:
+        await journey(user, index, pace, rng)
+        if index % TYPIST_EVERY:
+            return
+        for number in range(QUESTIONS_PER_TYPIST):
+            await pace.think(rng)
+            question = TYPED_QUESTIONS[(index // TYPIST_EVERY + number) % len(TYPED_QUESTIONS)]
+            await user.send(question, until=sent)
+
+    return journey_and_questions
 
 
 async def echo_journey(user: FakeUser, index: int, pace: Pace, rng: random.Random) -> None:
