@@ -164,6 +164,9 @@ async def run_once(
             if profiler is not None:
                 await profiler.stop()
             peak_rss = bot.peak_rss_bytes()
+            # What the load did, before the typed-question measurement adds its own.
+            timings, message_times = stub.latencies(), sorted(stub.message_times)
+            messages_sent, edits_made = stub.messages_sent, stub.edits_made
             question_costs = await question_cpu_ms(stub, bot) if measure_questions else []
         finally:
             if profiler is not None:
@@ -176,10 +179,10 @@ async def run_once(
             is_floor=target.is_floor,
             users=users,
             runs=list(runs),
-            timings=stub.latencies(),
-            message_times=sorted(stub.message_times),
-            messages_sent=stub.messages_sent,
-            edits_made=stub.edits_made,
+            timings=timings,
+            message_times=message_times,
+            messages_sent=messages_sent,
+            edits_made=edits_made,
             startup_seconds=startup,
             load_seconds=load_seconds,
             bot_cpu_seconds=bot_cpu,
