@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import runner
 from bench.configs import bots, modes
 from bench.echo_bot import TRANSPORTS, build_echo_application
 from bench.journeys import (
@@ -80,7 +81,10 @@ async def test_a_small_run_measures_each_bot_process(tmp_path: Path, which: str)
     assert all(check.met for check in checks([row], 1000) if "finishes" in check.target)
 
 
-async def test_the_cpu_per_typed_question_is_measured_for_each_question(tmp_path: Path) -> None:
+async def test_the_cpu_per_typed_question_is_measured_for_each_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner, "QUESTION_REPEATS", 3)
     mode = modes(production_think=(1.0, 3.0))["capacity"]
     target = next(b for b in bots(with_postgres=False) if b.name == "echo/aiohttp")
     result = await run_once(
