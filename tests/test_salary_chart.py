@@ -146,9 +146,12 @@ def test_every_bar_needs_a_label_in_every_language(content_copy: Path) -> None:
 
 
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc/<pid>/maps")
-async def test_the_serving_process_never_loads_matplotlib(stub: StubBotApi, tmp_path: Path) -> None:
-    """matplotlib would cost the bot about 60 MB: after serving /salary, none of its compiled
-    modules (which every import of it loads) is mapped into the process."""
+async def test_the_serving_process_never_loads_matplotlib_nor_an_unused_driver(
+    stub: StubBotApi, tmp_path: Path
+) -> None:
+    """matplotlib would cost the bot about 60 MB, asyncpg on SQLite about 3: after serving
+    /salary, none of their compiled modules (which every import of them loads) is mapped
+    into the process."""
     bot = BotProcess(stub, f"sqlite:///{tmp_path / 'bot.sqlite3'}", tmp_path / "bot.log")
     try:
         await bot.start()
@@ -156,9 +159,9 @@ async def test_the_serving_process_never_loads_matplotlib(stub: StubBotApi, tmp_
         assert reply.messages[0].photo is not None, "the chart was sent"
         assert bot.process is not None
         assert ft2font.__file__ in mapped_files("self"), "the probe sees it where it is loaded"
-        assert "matplotlib" not in mapped_files(str(bot.process.pid)), (
-            "the serving process loaded matplotlib"
-        )
+        serving = mapped_files(str(bot.process.pid))
+        assert "matplotlib" not in serving, "the serving process loaded matplotlib"
+        assert "asyncpg" not in serving, "a SQLite bot loaded the PostgreSQL driver"
     finally:
         await bot.stop_quietly()
 
