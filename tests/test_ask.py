@@ -338,3 +338,14 @@ def test_tallies_say_which_section_answered_and_never_what_was_typed(
         outcome: Outcome = DialogueUser(dialogue).send(typed)
         ((metric, label),) = outcome.tallies
         assert metric == METRIC and label in labels
+
+
+def test_the_cost_bench_runs(capfd: pytest.CaptureFixture[str]) -> None:
+    """python -m bench.asks works (its timings are not asserted: too noisy to test)."""
+    from bench.asks import main
+
+    assert main(["--rounds", "1"]) == 0
+    output = capfd.readouterr().out
+    assert "index built (both languages, at start-up) in" in output
+    assert "RSS added by the libraries and the index" in output
+    assert output.count("p99") == 2
