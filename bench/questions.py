@@ -125,8 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="list wrong first answers")
     args = parser.parse_args(argv)
     content = load_content()
-    header = f"{'':<24} " + "  ".join(f"{lang}:  first  within 3" for lang in content.languages)
-    print(header)
+    counts = ", ".join(f"{lang} {len(questions(lang))}" for lang in content.languages)
+    print(f"questions: {counts} (each asked in a chat set to the other language)")
+    print(f"{'':<24} " + "  ".join(f"{lang}:  first  within 3" for lang in content.languages))
     variants = VARIANTS if args.compare else {"default": Settings()}
     for name, settings in variants.items():
         scores = report(content, settings, Thresholds())
@@ -139,8 +140,6 @@ def main(argv: list[str] | None = None) -> int:
                         f"  {s.language} {question.text!r}: want {'/'.join(question.expect)}, "
                         f"got {understanding.kind} {understanding.language} {got}"
                     )
-    for s in report(content, Settings(), Thresholds()) if not args.compare else []:
-        print(f"{s.language}: {s.total} questions")
     return 0
 
 

@@ -7,6 +7,7 @@ they hold when the guide's wording changes."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -349,3 +350,12 @@ def test_the_cost_bench_runs(capfd: pytest.CaptureFixture[str]) -> None:
     assert "index built (both languages, at start-up) in" in output
     assert "RSS added by the libraries and the index" in output
     assert output.count("p99") == 2
+
+
+def test_the_report_script_prints_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.questions import main
+
+    assert main(["--misses"]) == 0
+    output = capsys.readouterr().out
+    assert re.search(r"questions: en \d+, es \d+", output)
+    assert output.splitlines()[2].startswith("default")

@@ -15,6 +15,7 @@ from flows.callbacks import Act, Tap
 from flows.quiz import RESULT
 from flows.replies import Outcome
 from flows.scoring import score
+from flows.state import ChatState
 from flows.steps.base import Turn
 from flows.steps.checkins import CheckinSteps
 from flows.steps.privacy import PrivacySteps
@@ -34,6 +35,8 @@ class AskSteps(WelcomeSteps, ProgressSteps, CheckinSteps, PrivacySteps):
     asks: AskViews
 
     def _typed(self, turn: Turn, typed: str) -> Outcome:
+        """Safety first; in the quiz, an answer's label counts as its tap; then the reply
+        in the question's own language, the quiz's question (if any) in the chat's."""
         state = turn.state
         understanding = self.reader.read(typed, turn.language)
         in_quiz = self.quiz.in_quiz(state)
@@ -47,13 +50,12 @@ class AskSteps(WelcomeSteps, ProgressSteps, CheckinSteps, PrivacySteps):
         outcome = outcome or self._outside_quiz(here, understanding)
         return self._tallied(outcome, understanding.label)
 
-    def _typed_option(self, state: object, typed: str) -> int | None:
+    def _typed_option(self, state: ChatState, typed: str) -> int | None:
+        """The answer to the current question that a typed reply picks, in any language."""
         question = self.content.quiz.questions[len(state.answers)]
+        languages = self.content.languages.values()
         labels = [
-            [
-                words.quiz.questions[question.id].options[o.id].label
-                for words in self.content.languages.values()
-            ]
+            [words.quiz.questions[question.id].options[o.id].label for words in languages]
             for o in question.options
         ]
         return typed_option(typed, labels)
