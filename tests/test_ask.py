@@ -359,3 +359,13 @@ def test_the_report_script_prints_both_languages(capsys: pytest.CaptureFixture[s
     output = capsys.readouterr().out
     assert re.search(r"questions: en \d+, es \d+", output)
     assert output.splitlines()[2].startswith("default")
+
+
+def test_every_answer_screen_fits_a_phone_in_english(dialogue: Dialogue) -> None:
+    from tests.screens import _ask_screens, visible_length
+
+    screens = list(_ask_screens(dialogue, "en"))
+    assert len(screens) > 40
+    for name, reply in screens:
+        assert visible_length(reply.text) <= PHONE_SCREEN, name
+        assert reply.keyboard, name
