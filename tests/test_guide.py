@@ -12,6 +12,7 @@ from content import CONTENT_DIR
 from flows.dialogue import COMMANDS, Dialogue
 from flows.schema import Content
 from tests.chat_double import DialogueUser
+from tests.screens import all_screens, visible_length
 from tests.test_quiz_flow import leaning_answers, play
 
 TOPIC_COMMANDS = ("roles", "training", "salary", "roadmap", "jobs", "sources")
@@ -272,7 +273,9 @@ def test_credential_cards_gain_preparation_and_pay(dialogue: Dialogue) -> None:
         assert "Not given in our sources" not in card
 
 
-@pytest.mark.parametrize("data", ["g:nope:0", "g:roles:99", "g:roles:x", "gm:x", "pm:1"])
+@pytest.mark.parametrize(
+    "data", ["g:nope:0", "g:roles:99", "g:roles:x", "gm:x", "pm:1", "cp:99", "cp:x", "cc:1"]
+)
 def test_a_forged_or_outdated_guide_tap_falls_back_to_the_menu(
     dialogue: Dialogue, data: str
 ) -> None:
@@ -282,3 +285,75 @@ def test_a_forged_or_outdated_guide_tap_falls_back_to_the_menu(
     outcome = user.tap_data(data)
     assert outcome.state == before
     assert outcome.notice and "out of date" in outcome.notice
+
+
+# ---- /certs → Compare all: a real comparison, readable on a phone ----------------------------
+
+PHONE = 1000  # characters an English screen may show
+
+
+def _compare_pages(user: DialogueUser) -> list[str]:
+    user.command("certs")
+    user.tap("Compare all")
+    pages = [user.screen.text]
+    while any(b.label.endswith("▶") for row in user.screen.keyboard for b in row):
+        labels = [b.label for row in user.screen.keyboard for b in row]
+        assert any("Guide menu" in label for label in labels), "every page has a way on"
+        user.tap(next(label for label in labels if label.endswith("▶")))
+        assert user.last.replies[-1].replace, "a page replaces the one before"
+        pages.append(user.screen.text)
+    return pages
+
+
+def test_compare_all_lists_issuer_exam_fee_prerequisites_and_renewal_per_credential(
+    dialogue: Dialogue, content: Content
+) -> None:
+    pages = _compare_pages(DialogueUser(dialogue))
+    assert len(pages) > 1
+    blocks = [block for page in pages for block in page.split("\n\n") if block.startswith("<b>")]
+    for credential in content.credentials.credentials:
+        block = next(b for b in blocks if b.startswith(f"<b>{credential.id.upper()}</b> ·"))
+        issuer = content.facts.sources[credential.issuer].short
+        assert f"\n{issuer} · " in block, credential.id
+        for field in ("📝 Exam: ", "💵 Fee: ", "✅ Before: ", "🔁 Keeping it: "):
+            assert re.search(re.escape(field) + r"\S", block), (credential.id, field)
+        assert re.search(r"<i>[^<]+, (checked|\d{4}|per the)", block), credential.id
+    text = "\n".join(pages)
+    assert "100 multiple-choice questions in 4 hours, with your code books open" in text
+    assert "135 multiple-choice questions in 4 hours" in text
+    assert "90 to 115 questions in 2 hours" in text
+    assert "about $117" in text and "confirm at nhanow.com" in text
+    assert "COC-A until 2 years" in text and "up to 52" in text
+    for number, page in enumerate(pages, start=1):
+        assert f"· {number} of {len(pages)}" in page
+
+
+def test_compare_pages_page_back_and_forth(dialogue: Dialogue) -> None:
+    user = DialogueUser(dialogue)
+    pages = _compare_pages(user)
+    labels = [b.label for row in user.screen.keyboard for b in row]
+    assert not any(label.endswith("▶") for label in labels), "the last page has no next"
+    user.tap("◀ Back")
+    assert user.screen.text == pages[-2]
+    user.tap_data("cc")
+    assert user.screen.text == pages[0]
+    assert not any(b.label.startswith("◀") for row in user.screen.keyboard for b in row)
+    user.tap("CPC")
+    assert "Certified Professional Coder" in user.screen.text
+
+
+def test_guide_pages_cards_and_the_comparison_fit_a_phone(dialogue: Dialogue) -> None:
+    ours = ("guide-", "card-", "compare", "credentials")
+    too_long = {
+        name: visible_length(reply.text)
+        for name, reply in all_screens(dialogue)
+        if name.startswith("en/") and name[3:].startswith(ours)
+        if visible_length(reply.text) > PHONE
+    }
+    assert not too_long, too_long
+    for language in dialogue.content.languages:
+        for page in range(dialogue.views.compare_page_count(language)):
+            reply = dialogue.views.compare_credentials(language, page)
+            if language == "en":
+                assert visible_length(reply.text) <= PHONE, page
+            assert reply.keyboard[-1], "a way on"
