@@ -85,10 +85,6 @@ class Source(Schema):
             raise ValueError("a source needs a url, or confirm_at naming issuers that confirm it")
         return self
 
-    @property
-    def name(self) -> str:
-        return f"{self.publisher}, {self.title}"
-
 
 class Check(Schema):
     """One issuer page a figure was found on."""
