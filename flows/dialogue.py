@@ -16,6 +16,7 @@ from flows.guide import GuideBook
 from flows.plans import PlanBook
 from flows.quiz import QuizMachine
 from flows.replies import Outcome, Reply
+from flows.result.screens import ResultScreens
 from flows.schema import Content
 from flows.state import ChatState, Person
 from flows.steps.base import Turn
@@ -54,6 +55,7 @@ class Dialogue(WelcomeSteps, ProgressSteps, CheckinSteps, PrivacySteps):
         self.calendar = calendar or CheckinCalendar()
         self.followup = FollowUpViews(content, self.calendar)
         self.exports = PlanExport(self.followup)
+        self.results = ResultScreens(content, self.guide)
 
     def language(self, state: ChatState, person: Person) -> str:
         if state.language in self.content.languages:

@@ -11,8 +11,10 @@ from urllib.parse import urlsplit
 from flows.content import format_date
 from flows.schema import Content, LanguageWords, Source
 
-# Source entries are packed onto pages of at most this many characters, to stay phone-sized.
-PAGE_BUDGET = 2000
+# Pages longer than this (in characters of HTML) are split between paragraphs, and source
+# entries are packed onto pages of at most this size, so every page fits a phone screen
+# (1,000 visible characters, with the page header).
+PAGE_BUDGET = 900
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class Topic:
     id: str
     title: str
     pages: tuple[str, ...]  # HTML, in reading order
+    page_ids: tuple[str, ...] = ()  # the content page each page comes from
 
 
 class GuideBook:
@@ -47,11 +50,20 @@ class GuideBook:
         topic = self._topics[topic_id]
         words = self._content.words(language)
         topic_words = words.guide.topics[topic_id]
-        pages = [topic_words.pages[page] for page in topic.pages]
-        if topic.lists_sources:
-            entries = [self._source_entry(words, key) for key in self._content.facts.sources]
-            pages[-1:] = pack([pages[-1], *entries], PAGE_BUDGET)
-        return Topic(topic_id, topic_words.title, tuple(pages))
+        pages: list[str] = []
+        page_ids: list[str] = []
+        for page in topic.pages:
+            blocks = topic_words.pages[page].split("\n\n")
+            if topic.lists_sources and page == topic.pages[-1]:
+                blocks += [self._source_entry(words, key) for key in self._content.facts.sources]
+            packed = pack(blocks, PAGE_BUDGET)
+            pages += packed
+            page_ids += [page] * len(packed)
+        return Topic(topic_id, topic_words.title, tuple(pages), tuple(page_ids))
+
+    def page_of(self, language: str, topic_id: str, page_id: str) -> int:
+        """The index of the first page a content page became (pages may be split)."""
+        return self.topic(language, topic_id).page_ids.index(page_id)
 
     def _source_entry(self, words: LanguageWords, key: str) -> str:
         facts = self._content.facts

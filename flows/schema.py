@@ -39,6 +39,7 @@ HttpsLink = Annotated[str, AfterValidator(_allowed_https)]
 Text = Annotated[str, Field(min_length=1)]
 ButtonLabel = Annotated[str, Field(min_length=1, max_length=BUTTON_LABEL_MAX)]
 IsoDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2})?$")]
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,19}$")]
 
 
 class Schema(BaseModel):
@@ -91,9 +92,39 @@ class QuizQuestion(Schema):
     options: list[QuizOption] = Field(min_length=2, max_length=4)
 
 
+AnswerRef = Annotated[str, Field(pattern=r"^[a-z_]+\.[a-z_]+$")]  # "question.option"
+Lean = Literal["strong", "clear", "slight"]
+OneTrack = Literal["coding", "billing"]
+
+
+class Tension(Schema):
+    """An answer that pulls against a result, said plainly under it."""
+
+    id: Identifier
+    tracks: list[Track] = Field(min_length=1)
+    answer: AnswerRef
+
+
+class ResultRules(Schema):
+    """How a verdict is described: how strong the lean is, what pulls against it, and when
+    the answers show too little pull toward either path to name one."""
+
+    # The gap between the two percentages, in points, from which a lean is called strong
+    # or clear (below: slight).
+    strong_gap_at_least: int = Field(ge=0, le=100)
+    clear_gap_at_least: int = Field(ge=0, le=100)
+    tensions: list[Tension] = []
+    max_tensions: int = Field(default=2, ge=0)
+    # The remote-work figure sells coding only to people who want to work from home.
+    remote_figure_unless: list[AnswerRef] = []
+    # Answers that turn away from the heart of each path; one of each: neither, strongly.
+    turns_away: dict[OneTrack, list[AnswerRef]] = {}
+
+
 class Quiz(Schema):
     both_when_gap_at_most: int = Field(ge=0, le=100)
     questions: list[QuizQuestion] = Field(min_length=8, max_length=12)
+    result: ResultRules
 
 
 class TrackMakeup(Schema):
@@ -128,8 +159,6 @@ class Credentials(Schema):
 
 # ---- content/guide.yaml -----------------------------------------------------------------------
 
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,19}$")]
-
 
 class GuideTopic(Schema):
     id: Identifier
@@ -161,6 +190,7 @@ class QuestionWords(Schema):
 
 class QuizWords(Schema):
     questions: dict[str, QuestionWords]
+    tensions: dict[str, Text]  # per tension id in content/quiz.yaml
 
 
 class TrackWords(Schema):
@@ -272,6 +302,23 @@ class ButtonWords(Schema):
     remind_no: ButtonLabel
     remind_plan: ButtonLabel
     stop_reminders: ButtonLabel
+    make_mine: ButtonLabel
+    my_plan: ButtonLabel
+    my_result: ButtonLabel
+    my_checkins: ButtonLabel
+    remind_plan_here: ButtonLabel
+    move_checkins: ButtonLabel
+    home: ButtonLabel
+    retake_yes: ButtonLabel
+    retake_no: ButtonLabel
+    previous_phase: ButtonLabel
+    next_phase: ButtonLabel
+    other_plans: ButtonLabel
+    timezone: ButtonLabel
+    help: ButtonLabel
+    coder_day: ButtonLabel
+    biller_day: ButtonLabel
+    plan_anyway: ButtonLabel
     tracks: dict[Track, ButtonLabel]
 
 
@@ -282,12 +329,21 @@ class QuizMessages(Schema):
 
 
 class ResultWords(Schema):
-    headline: dict[Track, Text]
+    lean: dict[Lean, Text]  # {emoji} {track}: the headline of a coding or billing result
+    lean_track: dict[OneTrack, Text]
+    emoji: dict[OneTrack, Text]
+    balanced: Text  # the headline of a combined result
+    neither: Text  # the headline when neither path pulls
+    split: Text  # {coding} {billing}, rounded to tens
     summary: dict[Track, Text]
-    split: Text
     why_title: Text
-    figures: Text
+    why_not: dict[Track, Text]
+    figures_title: Text
+    figures: dict[Track, Text]
+    remote_figure: Text
+    neither_text: Text
     persona_prompt: Text
+    neither_prompt: Text
 
 
 class PlanMessages(Schema):

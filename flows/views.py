@@ -9,7 +9,6 @@ from flows.guide import Topic
 from flows.plans import Plan
 from flows.replies import Button, Keyboard, Reply, rows
 from flows.schema import Content, Track
-from flows.scoring import Verdict
 from flows.state import ChatState
 
 
@@ -63,29 +62,6 @@ class Views:
         return Reply(text, (*answers, tuple(navigation)), replace=replace)
 
     # ---- result and plans ------------------------------------------------------------------
-
-    def result(self, language: str, verdict: Verdict, version: int, *, replace: bool) -> Reply:
-        words = self.content.words(language)
-        result = words.messages.result
-        reasons = [
-            f"• {words.quiz.questions[question].options[option].reason}"
-            for question, option in verdict.reasons
-        ]
-        parts = [
-            result.headline[verdict.track],
-            result.split.format(coding=verdict.coding_percent, billing=verdict.billing_percent),
-            result.summary[verdict.track],
-        ]
-        if reasons:
-            parts.append("\n".join([result.why_title, *reasons]))
-        parts += [result.figures, result.persona_prompt]
-        keyboard = (
-            *self.persona_buttons(language, verdict.track),
-            (Button(words.messages.buttons.compare_credentials, encode(Act.CREDENTIALS, "new")),),
-            (self._learn_more(language),),
-            (Button(words.messages.buttons.retake_quiz, encode(Act.START_OVER, version)),),
-        )
-        return Reply("\n\n".join(parts), keyboard, replace=replace)
 
     def _learn_more(self, language: str) -> Button:
         """Opens the guide menu in a new message, so the result or plan stays in the chat."""

@@ -11,10 +11,25 @@ from flows.dialogue import Dialogue
 from flows.plans import Plan
 from flows.replies import Reply
 from flows.schema import TRACKS
-from flows.scoring import Verdict
 from flows.state import ChatState, Checkins
 
 TELEGRAM_TEXT_LIMIT = 4096
+# What fits a phone screen, in visible characters (Spanish runs about 15% longer).
+PHONE_LIMIT = {"en": 1000, "es": 1150}
+
+# Answers (option index per question) whose results between them show every kind of result:
+# each lean, the combined role, neither, and the longest ones (three reasons, two tensions).
+RESULT_ANSWERS: dict[str, tuple[int, ...]] = {
+    "coding-strong": (0, 0, 2, 0, 2, 2, 0, 2, 0, 1),
+    "coding-tensions": (0, 0, 2, 2, 2, 2, 0, 0, 0, 1),
+    "billing-strong": (1, 2, 0, 2, 0, 0, 1, 0, 2, 1),
+    "billing-tensions": (2, 2, 1, 0, 0, 1, 1, 0, 0, 1),
+    "both": (2, 1, 1, 1, 1, 1, 2, 1, 1, 0),
+    "both-long": (2, 1, 1, 1, 0, 2, 0, 0, 1, 0),
+    "neither": (0, 2, 1, 0, 1, 2, 0, 0, 0, 1),
+    "longest-en": (2, 1, 1, 1, 1, 1, 0, 0, 1, 0),
+    "longest-es": (2, 1, 2, 2, 2, 2, 0, 0, 1, 1),
+}
 
 
 def visible_length(text: str) -> int:
@@ -37,10 +52,10 @@ def all_screens(dialogue: Dialogue) -> Iterator[tuple[str, Reply]]:
                 f"{language}/q{number}-hint",
                 views.question(language, state, replace=False, hint=True),
             )
+        for name, answers in RESULT_ANSWERS.items():
+            state = ChatState(version=10**8, step="result", answers=answers)
+            yield f"{language}/result-{name}", dialogue._result(state, language, replace=True)
         for track in TRACKS:
-            reasons = tuple((q.id, q.options[0].id) for q in content.quiz.questions[:3])
-            verdict = Verdict(track, 50, 50, reasons)
-            yield f"{language}/result-{track}", views.result(language, verdict, 10**8, replace=True)
             yield f"{language}/personas-{track}", views.choose_persona(language, track)
             for persona in dialogue.plans.persona_ids:
                 plan = dialogue.plans.compose(language, persona, track)
@@ -67,11 +82,11 @@ def all_screens(dialogue: Dialogue) -> Iterator[tuple[str, Reply]]:
         yield f"{language}/timezone-menu", dialogue.followup.timezone_menu(language, DEFAULT_ZONE)
         yield f"{language}/timezone-set", dialogue.followup.timezone_set(language, "central", None)
         yield f"{language}/language-switched", views.language_switched(language, None)
-        for track in TRACKS:  # the confirmation above the longest screens it can sit on
-            reasons = tuple((q.id, q.options[0].id) for q in content.quiz.questions)
-            result = views.result(language, Verdict(track, 50, 50, reasons), 10**8, replace=True)
+        for name, answers in RESULT_ANSWERS.items():  # above the longest screens it sits on
+            state = ChatState(version=10**8, step="result", answers=answers)
+            result = dialogue._result(state, language, replace=True)
             yield (
-                f"{language}/language-switched-result-{track}",
+                f"{language}/language-switched-result-{name}",
                 views.language_switched(language, result),
             )
         for note in ("text", "unknown_command", "media", "error", "stale_button"):

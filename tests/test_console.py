@@ -87,7 +87,7 @@ async def test_the_console_speaks_spanish_when_lang_is_spanish(tmp_path: Path) -
     assert "[1] ▶ Empezar el cuestionario" in output
     for number in range(1, 11):
         assert f"Pregunta {number} de 10" in output
-    assert "Lo que más te conviene es la codificación médica." in output
+    assert "Una inclinación fuerte hacia la codificación médica" in output
     assert "Serví en las Fuerzas Armadas · Codificación médica" in output
     assert "¡Hasta pronto!" in output
 

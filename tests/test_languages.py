@@ -108,8 +108,8 @@ def test_worded_facts_have_a_wording_in_every_language() -> None:
             "welcome.text: placeholders differ (missing {name}, {total}; extra none)",
         ),
         (
-            lambda t: t["result"].update(figures="{fact:bls_growth}"),
-            "result.figures: placeholders differ",
+            lambda t: t["result"].update(remote_figure="{fact:bls_growth}"),
+            "result.remote_figure: placeholders differ",
         ),
     ],
 )
@@ -166,8 +166,8 @@ def test_a_spanish_speaker_gets_the_quiz_and_a_plan_in_spanish(
         assert f"Pregunta {number} de 10" in user.text()
         user.tap(label)
     assert user.state.step == RESULT
-    assert "Lo que más te conviene es la <b>facturación médica</b>" in user.text()
-    assert "BLS, mayo de 2024" in user.text() and "$50,250" in user.text()
+    assert "Una inclinación fuerte hacia <b>la facturación médica</b>" in user.text()
+    assert "AAPC Salary Survey, 2025" in user.text() and "$56,981" in user.text()
     shown = user.tap("Serví en las Fuerzas Armadas")
     plan = shown.replies[0].text
     assert "Serví en las Fuerzas Armadas · Facturación médica" in plan
@@ -261,8 +261,8 @@ async def test_a_spanish_telegram_user_goes_from_start_to_a_plan_in_spanish(
         step = await user.tap(label)
         assert not step.messages and len(step.edits) == 1
     result = user.last_message
-    assert result.text.splitlines()[0] == "🩺 Lo que más te conviene es la codificación médica."
-    assert "BLS, mayo de 2024" in result.text and "proyección a 2032" in result.text
+    assert result.text.splitlines()[0] == "🩺 Una inclinación fuerte hacia la codificación médica"
+    assert "$58,895 (AAPC Salary Survey, 2025)" in result.text
     plan = await user.tap("Quiero trabajar desde casa")
     text = plan.messages[0].text
     assert "Quiero trabajar desde casa · Codificación médica" in text

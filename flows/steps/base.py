@@ -12,6 +12,8 @@ from flows.guide import GuideBook
 from flows.plans import Plan, PlanBook
 from flows.quiz import RESULT, QuizMachine
 from flows.replies import Outcome, Reply
+from flows.result.reading import Reading, read
+from flows.result.screens import ResultScreens
 from flows.schema import TRACKS, Content
 from flows.scoring import score
 from flows.state import ChatState, Person
@@ -38,6 +40,7 @@ class Steps:
     calendar: CheckinCalendar
     followup: FollowUpViews
     exports: PlanExport
+    results: ResultScreens
 
     def _say(
         self,
@@ -72,14 +75,23 @@ class Steps:
             return None
         return self._plan(language, state.persona, track)
 
+    def _reading(self, state: ChatState) -> Reading:
+        """What the user's finished quiz says (state.step is RESULT)."""
+        verdict = score(self.content.quiz, state.answers)
+        return read(self.content.quiz, state.answers, verdict)
+
+    def _result(self, state: ChatState, language: str, *, replace: bool) -> Reply:
+        reading = self._reading(state)
+        personas = self.views.persona_buttons(language, reading.verdict.track)
+        return self.results.result(language, reading, state.version, personas, replace=replace)
+
     def current_view(self, turn: Turn) -> Reply:
         """Where the user is now, drawn in place of the message they tapped."""
         state, language = turn.state, turn.language
         if self.quiz.in_quiz(state):
             return self.views.question(language, state, replace=True)
         if state.step == RESULT:
-            verdict = score(self.content.quiz, state.answers)
-            return self.views.result(language, verdict, state.version, replace=True)
+            return self._result(state, language, replace=True)
         welcome = self.views.welcome(language, turn.person.first_name, None, state.version)
         return Reply(welcome.text, welcome.keyboard, replace=True)
 
