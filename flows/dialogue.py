@@ -13,6 +13,7 @@ from flows.checkins import CheckinCalendar
 from flows.export import PlanExport
 from flows.followup import FollowUpViews
 from flows.guide import GuideBook
+from flows.home.screens import HomeScreens
 from flows.plans import PlanBook
 from flows.quiz import QuizMachine
 from flows.replies import Outcome, Reply
@@ -56,6 +57,7 @@ class Dialogue(WelcomeSteps, ProgressSteps, CheckinSteps, PrivacySteps):
         self.followup = FollowUpViews(content, self.calendar)
         self.exports = PlanExport(self.followup)
         self.results = ResultScreens(content, self.guide)
+        self.home_screens = HomeScreens(content, self.followup)
 
     def language(self, state: ChatState, person: Person) -> str:
         if state.language in self.content.languages:

@@ -196,6 +196,7 @@ class QuizWords(Schema):
 class TrackWords(Schema):
     name: Text
     credential: Text
+    program: Text  # what to enrol in, e.g. "coding program that prepares you for the CPC"
     target: Text
     linkedin_keyword: Text
     remote_keyword: Text
@@ -347,8 +348,17 @@ class ResultWords(Schema):
 
 
 class PlanMessages(Schema):
-    title: Text
+    title: Text  # {persona} {track}: the user's own plan
+    browse_title: Text  # {persona} {track}: a plan the user is only looking at
     target: Text
+    horizon: Text  # where the 90 days sit on the roadmap
+    phase: Text  # {phase}
+    phase_progress: Text  # {phase} {done} {total}
+    tick_hint: Text
+    browse_note: Text  # {plan}: the user's own plan
+    checkins_on: Text
+    checkins_elsewhere: Text  # {plan}
+    made_mine: Annotated[str, Field(min_length=1, max_length=200)]  # a notice
     footer: Text
     choose_track: Text
     choose_persona: Text
@@ -408,6 +418,8 @@ class CheckinWords(Schema):
     prompt: Text  # {time} {zone}
     prompt_other_plan: Text  # {time} {zone} {plan}: replaces the check-ins of another plan
     declined: Text
+    declined_kept: Text  # {plan} {dates}: the check-ins of another plan, still to come
+    declined_none: Text
     active: Text  # {plan} {dates} {zone}
     due_line: Text  # {day} {date} {time}
     sent_line: Text  # {day} {date}
@@ -423,12 +435,26 @@ class CheckinWords(Schema):
 
 
 class ProgressWords(Schema):
-    title: Text  # {plan}
     phase: Text  # {phase} {done} {total}
     step_done: Text  # {number} {text}
     step_open: Text  # {number} {text}
-    footer: Text
     no_plan: Text
+
+
+class HomeWords(Schema):
+    title: Text  # {name}
+    no_result: Text
+    plan: Text  # {plan}
+    phase_line: Text  # {phase} {done} {total}
+    no_plan: Text
+    next_checkin: Text  # {date} {time} {zone}
+    checkins_sent: Text
+    no_checkins: Text
+    footer: Text
+
+
+class RetakeWords(Schema):
+    confirm: Text  # {headline}
 
 
 class ExportWords(Schema):
@@ -463,6 +489,8 @@ class Messages(Schema):
     quiz: QuizMessages
     result: ResultWords
     plan: PlanMessages
+    home: HomeWords
+    retake: RetakeWords
     certs: CertMessages
     tracks: dict[Track, Text]
     links: dict[str, ButtonLabel]

@@ -6,7 +6,6 @@ import html
 
 from flows.callbacks import Act, encode
 from flows.guide import Topic
-from flows.plans import Plan
 from flows.replies import Button, Keyboard, Reply, rows
 from flows.schema import Content, Track
 from flows.state import ChatState
@@ -46,10 +45,12 @@ class Views:
         )
         if hint:
             text = f"{words.messages.quiz.text_hint}\n\n{text}"
+        given_before = state.previous[0] if state.previous else None
         answers = [
             (
                 Button(
-                    question_words.options[option.id].label,
+                    ("✓ " if index == given_before else "")
+                    + question_words.options[option.id].label,
                     encode(Act.ANSWER, state.version, index),
                 ),
             )
@@ -83,9 +84,16 @@ class Views:
         )
 
     def choose_persona(self, language: str, track: Track, *, replace: bool = False) -> Reply:
+        """Which persona, for a track; the last row switches to another track."""
         words = self.content.words(language).messages
         text = words.plan.choose_persona.format(track=words.tracks[track])
-        return Reply(text, self.persona_buttons(language, track), replace=replace)
+        other_tracks = tuple(
+            Button(words.buttons.tracks[t], encode(Act.CHOOSE_TRACK, t))
+            for t in self.content.plans.tracks
+            if t != track
+        )
+        keyboard = (*self.persona_buttons(language, track), other_tracks)
+        return Reply(text, keyboard, replace=replace)
 
     def choose_track(
         self, language: str, persona: str | None = None, *, replace: bool = False
@@ -101,30 +109,6 @@ class Views:
         ]
         keyboard = (*rows(tracks, 1), (Button(words.buttons.take_quiz, encode(Act.START)),))
         return Reply(words.plan.choose_track, keyboard, replace=replace)
-
-    def plan(self, language: str, plan: Plan) -> Reply:
-        words = self.content.words(language).messages
-        sections = [
-            words.plan.title.format(persona=plan.persona_label, track=plan.track_name),
-            words.plan.target.format(target=plan.target),
-            *(
-                "\n".join([f"<b>{phase.title}</b>", *(f"• {step.text}" for step in phase.steps)])
-                for phase in plan.phases
-            ),
-            words.plan.footer,
-        ]
-        links = [Button(words.links[key], url=self.content.facts.links[key]) for key in plan.links]
-        keyboard = (
-            *rows(links, 2),
-            (
-                Button(words.buttons.checklist, encode(Act.CHECKLIST, plan.persona, plan.track)),
-                Button(words.buttons.export, encode(Act.EXPORT, plan.persona, plan.track)),
-            ),
-            (Button(words.buttons.other_persona, encode(Act.PERSONAS, plan.track)),),
-            (Button(words.buttons.compare_credentials, encode(Act.CREDENTIALS, "new")),),
-            (self._learn_more(language),),
-        )
-        return Reply("\n\n".join(sections), keyboard)
 
     # ---- credentials -----------------------------------------------------------------------
 
@@ -209,7 +193,10 @@ class Views:
         )
         return Reply(words.guide.menu, keyboard, replace=replace)
 
-    def guide_page(self, language: str, topic: Topic, index: int, *, replace: bool) -> Reply:
+    def guide_page(
+        self, language: str, topic: Topic, index: int, *, replace: bool, offer_quiz: bool = False
+    ) -> Reply:
+        """A page of a topic; the last page offers the quiz to someone who has not taken it."""
         words = self.content.words(language)
         buttons = words.messages.buttons
         total = len(topic.pages)
@@ -224,7 +211,12 @@ class Views:
             paging.append(Button(buttons.back, encode(Act.GUIDE_PAGE, topic.id, index - 1)))
         if index < total - 1:
             paging.append(Button(buttons.next_page, encode(Act.GUIDE_PAGE, topic.id, index + 1)))
-        keyboard = tuple(row for row in (tuple(paging), self._to_guide_menu(language)) if row)
+        quiz = (
+            (Button(buttons.start_quiz, encode(Act.START)),)
+            if offer_quiz and index == total - 1
+            else ()
+        )
+        keyboard = tuple(row for row in (tuple(paging), quiz, self._to_guide_menu(language)) if row)
         return Reply(f"{header}\n\n{topic.pages[index]}", keyboard, replace=replace)
 
     # ---- help and fallbacks ----------------------------------------------------------------
@@ -252,13 +244,10 @@ class Views:
         ]
         return Reply(self.content.words(language).messages.language.menu, rows(buttons, 2))
 
-    def language_switched(self, language: str, shown: Reply | None) -> Reply:
-        """In place of the language menu: the confirmation, in the new language, above what
-        the user was looking at (the quiz question or their result), if anything."""
+    def language_switched(self, language: str) -> Reply:
+        """In place of the language menu: the confirmation, in the new language."""
         words = self.content.words(language).messages
-        if shown is None:
-            return Reply(words.language.switched, self.help(language).keyboard, replace=True)
-        return Reply(f"{words.language.switched}\n\n{shown.text}", shown.keyboard, replace=True)
+        return Reply(words.language.switched, self.help(language).keyboard, replace=True)
 
     def group_pointer(self, language: str, private_chat_url: str) -> Reply:
         """In a group: the quiz is personal, so point to a private chat."""
@@ -274,10 +263,20 @@ class Views:
         return Reply(words.forget.confirm, keyboard)
 
     def forget_answer(self, language: str, *, erased: bool) -> Reply:
-        """Shown in place of the confirmation, so its buttons go away."""
-        forget = self.content.words(language).messages.forget
-        return Reply(forget.done if erased else forget.kept, replace=True)
+        """Shown in place of the confirmation, with a way on instead of its buttons."""
+        words = self.content.words(language).messages
+        forget = words.forget
+        if erased:
+            keyboard = ((Button(words.buttons.start_quiz, encode(Act.START)),),)
+            return Reply(forget.done, keyboard, replace=True)
+        return Reply(forget.kept, self._home_row(language), replace=True)
+
+    def _home_row(self, language: str) -> Keyboard:
+        label = self.content.words(language).messages.buttons.home
+        return ((Button(label, encode(Act.HOME, "new")),),)
 
     def note(self, language: str, key: str) -> Reply:
-        """One of the short fallback lines: text, unknown_command, media, error."""
-        return Reply(getattr(self.content.words(language).messages.fallback, key))
+        """One of the short fallback lines (text, unknown_command, media, error), with the
+        way home (the welcome, for someone new)."""
+        text = getattr(self.content.words(language).messages.fallback, key)
+        return Reply(text, self._home_row(language))

@@ -9,6 +9,7 @@ from flows.checkins import CheckinCalendar, CheckinChange, split_plan_key
 from flows.export import PlanExport
 from flows.followup import FollowUpViews
 from flows.guide import GuideBook
+from flows.home.screens import HomeScreens
 from flows.plans import Plan, PlanBook
 from flows.quiz import RESULT, QuizMachine
 from flows.replies import Outcome, Reply
@@ -41,6 +42,7 @@ class Steps:
     followup: FollowUpViews
     exports: PlanExport
     results: ResultScreens
+    home_screens: HomeScreens
 
     def _say(
         self,
@@ -68,12 +70,8 @@ class Steps:
     def _plan_named(self, language: str, key: str) -> Plan | None:
         return self._plan(language, *split_plan_key(key))
 
-    def _current_plan(self, state: ChatState, language: str) -> Plan | None:
-        """The plan the user looked at last."""
-        track = state.plan_track or state.track
-        if state.persona is None or track is None:
-            return None
-        return self._plan(language, state.persona, track)
+    def _has_result(self, state: ChatState) -> bool:
+        return state.step == RESULT and len(state.answers) == self.quiz.total
 
     def _reading(self, state: ChatState) -> Reading:
         """What the user's finished quiz says (state.step is RESULT)."""
