@@ -25,12 +25,14 @@ def test_forget_is_asked_first_and_erasure_is_left_to_the_caller(dialogue: Dialo
     assert "Delete your data?" in user.text()
     kept = user.tap("Keep my data")
     assert not kept.erase and kept.state == before
-    assert kept.replies[0].replace and not kept.replies[0].keyboard, "the question goes away"
+    assert kept.replies[0].replace, "the question goes away"
+    assert [b.label for row in kept.replies[0].keyboard for b in row] == ["🏠 Home"], "a way on"
 
     user.command("forget")
     erased = user.tap("Yes, delete my data")
     assert erased.erase, "the outcome asks the caller to delete what is stored"
-    assert erased.replies[0].replace and not erased.replies[0].keyboard
+    assert erased.replies[0].replace
+    assert [b.label for row in erased.replies[0].keyboard for b in row] == ["▶ Start the quiz"]
     assert "deleted" in erased.replies[0].text
 
 
@@ -56,14 +58,15 @@ async def test_forget_deletes_everything_stored_after_confirmation(
         assert "Delete your data?" in ask.last.text
         assert ask.last.button_texts() == ["🗑 Yes, delete my data", "Keep my data"]
         kept = await user.tap("Keep my data")
-        assert "Nothing was deleted" in kept.last.text and not kept.last.buttons
+        assert "Nothing was deleted" in kept.last.text
+        assert kept.last.button_texts() == ["🏠 Home"]
         assert await stored_state(database_url, user.chat_id) == stored
 
         await user.send("/forget")
         done = await user.tap("Yes, delete my data")
         assert done.callback_answer is not None
         assert "Everything I kept about this chat is deleted" in done.last.text
-        assert not done.last.buttons
+        assert done.last.button_texts() == ["▶ Start the quiz"]
         assert await stored_state(database_url, user.chat_id) is None
         assert await stored_state(database_url, other.chat_id) is not None, "only this chat"
 

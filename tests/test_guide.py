@@ -104,7 +104,8 @@ def test_learn_more_follows_a_result_a_plan_and_help(dialogue: Dialogue, content
     assert "The career guide" in user.text()
     plan = user.tap("Career changer", result).replies[0]
     assert "Your 30/60/90-day plan" in plan.text
-    assert "📚 Learn more" in [b.label for row in plan.keyboard for b in row]
+    home = user.tap("🏠 Home", plan).replies[0]
+    assert "📚 Learn more" in [b.label for row in home.keyboard for b in row]
     user.command("help")
     assert "📚 Learn more" in labels(user)
 

@@ -36,7 +36,8 @@ class WelcomeSteps(QuizSteps, PlanSteps, CredentialSteps, GuideSteps, LanguageSt
             return self._cmd_certs(turn, "")
         if link.persona is None:
             return self._cmd_plan(turn, "")
-        track = link.track or turn.state.track
+        # The link's track, else the user's result, else the track of their own plan.
+        track = link.track or turn.state.track or turn.state.plan_track
         if track is None:
             choose = self.views.choose_track(turn.language, persona=link.persona)
             return self._say(turn.state, choose)
