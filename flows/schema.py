@@ -397,6 +397,7 @@ class GroupWords(Schema):
 
 
 class ConsoleWords(Schema):
+    choose: Text  # under a message's numbered buttons
     intro: Text
     name: Text
     opens: Text
