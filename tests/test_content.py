@@ -134,6 +134,9 @@ def test_every_screen_fits_a_phone_in_both_languages_and_has_a_way_on(
     for name, reply in screens:
         language, screen = name.split("/", 1)
         assert reply.keyboard, f"{name}: no button to go on"
+        for button in (b for row in reply.keyboard for b in row):
+            first = re.sub(r"^[^\w¿¡]+", "", button.label)[:1]
+            assert not first.islower(), f"{name}: {button.label!r} starts lower-case"
         if visible_length(reply.text) > PHONE_LIMIT[language] and screen not in (
             CARDS_BEING_REWRITTEN
         ):

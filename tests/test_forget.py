@@ -7,6 +7,7 @@ from telegram.ext import Application
 from bot.app import RETENTION_JOB, STORAGE
 from flows.dialogue import Dialogue
 from flows.schema import Content
+from flows.state import Person
 from tests.bot_harness import running_bot
 from tests.chat_double import DialogueUser
 from tests.databases import run_sql, stored_state
@@ -112,3 +113,14 @@ async def test_the_retention_sweep_forgets_chats_idle_past_the_limit(
         assert "You are on question" not in welcome.last.text
         resume = await active.send("/start")
         assert "You are on question 4 of 10" in resume.last.text
+
+
+def test_after_forget_the_bot_speaks_the_language_of_the_app_again(dialogue: Dialogue) -> None:
+    user = DialogueUser(dialogue, Person(first_name="Lupe", language_code="es-US"))
+    user.command("language")
+    user.tap("English")
+    assert "From now on I write in English" in user.text()
+    user.command("forget")
+    done = user.tap("Yes, delete my data").replies[0]
+    assert "Listo. Borré todo" in done.text
+    assert "¡Hola, Lupe!" in user.command("start").replies[0].text
