@@ -5,10 +5,18 @@ from __future__ import annotations
 import html
 
 from flows.callbacks import Act, encode
-from flows.guide import Topic
+from flows.guide import PAGE_BUDGET, Topic, pack, visible
 from flows.replies import Button, Keyboard, Reply, rows
 from flows.schema import Content, Track
 from flows.state import ChatState
+
+# "Compare all" packs credentials onto pages of at most this many characters (markup
+# included), so each page stays well under the 1,000 a phone screen shows comfortably.
+COMPARE_PAGE_BUDGET = 950
+
+
+# A credential card longer than this (visible characters) is split into pages.
+CARD_BUDGET = 1000
 
 
 class Views:
@@ -127,11 +135,37 @@ class Views:
         )
         return Reply(words.certs.menu, keyboard, replace=replace)
 
-    def credential(self, language: str, credential_id: str) -> Reply:
+    def credential_pages(self, language: str, credential_id: str) -> list[str]:
+        """A credential's card, split between lines into phone-sized pages if it is long."""
+        text = self._card(language, credential_id)
+        if visible(text) <= CARD_BUDGET:
+            return [text]
+        return pack(text.split("\n"), PAGE_BUDGET, separator="\n")
+
+    def credential(self, language: str, credential_id: str, page: int = 0) -> Reply:
+        pages = self.credential_pages(language, credential_id)
+        page = min(page, len(pages) - 1)
+        buttons = self.content.words(language).messages.buttons
+        paging = []
+        if page > 0:
+            paging.append(Button(buttons.back, encode(Act.CARD_PAGE, credential_id, page - 1)))
+        if page < len(pages) - 1:
+            paging.append(Button(buttons.next_page, encode(Act.CARD_PAGE, credential_id, page + 1)))
+        keyboard = (
+            *((tuple(paging),) if paging else ()),
+            (
+                Button(buttons.all_credentials, encode(Act.CREDENTIALS, "here")),
+                Button(buttons.compare_all, encode(Act.COMPARE)),
+            ),
+            self._to_guide_menu(language),
+        )
+        return Reply(pages[page], keyboard, replace=True)
+
+    def _card(self, language: str, credential_id: str) -> str:
         words = self.content.words(language)
         credential = next(c for c in self.content.credentials.credentials if c.id == credential_id)
         card = words.certs.credentials[credential_id]
-        text = words.messages.certs.card.format(
+        return words.messages.certs.card.format(
             code=credential.id.upper(),
             name=card.name,
             issuer=self.content.facts.sources[credential.issuer].short,
@@ -147,32 +181,62 @@ class Views:
             renewal=card.renewal,
             url=self.content.facts.links[credential.link],
         )
-        buttons = words.messages.buttons
-        keyboard = (
-            (
-                Button(buttons.all_credentials, encode(Act.CREDENTIALS, "here")),
-                Button(buttons.compare_all, encode(Act.COMPARE)),
-            ),
-            self._to_guide_menu(language),
+
+    def compare_credentials(self, language: str, page: int = 0) -> Reply:
+        """Every credential side by side (issuer, exam, fee, prerequisites, renewal), in
+        phone-sized pages with ◀ ▶ between them."""
+        words = self.content.words(language)
+        certs, buttons = words.messages.certs, words.messages.buttons
+        pages = self._compare_pages(language)
+        page = min(page, len(pages) - 1)
+        title = certs.compare_title.format(number=page + 1, total=len(pages))
+        text = "\n\n".join([title, *pages[page], certs.compare_footer])
+        paging = []
+        if page > 0:
+            paging.append(Button(buttons.back, encode(Act.COMPARE_PAGE, page - 1)))
+        if page < len(pages) - 1:
+            paging.append(Button(buttons.next_page, encode(Act.COMPARE_PAGE, page + 1)))
+        keyboard = tuple(
+            row
+            for row in (
+                tuple(paging),
+                *rows(self._credential_buttons(), 4),
+                self._to_guide_menu(language),
+            )
+            if row
         )
         return Reply(text, keyboard, replace=True)
 
-    def compare_credentials(self, language: str) -> Reply:
+    def compare_page_count(self, language: str) -> int:
+        return len(self._compare_pages(language))
+
+    def _compare_pages(self, language: str) -> list[list[str]]:
         words = self.content.words(language)
         certs = words.messages.certs
-        lines = [
-            certs.compare_row.format(
-                code=c.id.upper(),
-                issuer=self.content.facts.sources[c.issuer].short,
-                track=words.messages.tracks[c.track],
-                level=words.certs.levels[c.level],
-                setting=words.certs.credentials[c.id].setting,
+        blocks = []
+        for c in self.content.credentials.credentials:
+            card = words.certs.credentials[c.id]
+            blocks.append(
+                certs.compare_row.format(
+                    code=c.id.upper(),
+                    name=card.name,
+                    issuer=self.content.facts.sources[c.issuer].short,
+                    level=words.certs.levels[c.level],
+                    exam=card.glance.exam,
+                    fee=card.glance.fee,
+                    prerequisites=card.glance.prerequisites,
+                    renewal=card.glance.renewal,
+                    source=card.glance.source,
+                )
             )
-            for c in self.content.credentials.credentials
-        ]
-        text = "\n\n".join([certs.compare_title, *lines, certs.compare_footer])
-        keyboard = (*rows(self._credential_buttons(), 4), self._to_guide_menu(language))
-        return Reply(text, keyboard, replace=True)
+        frame = len(certs.compare_title) + len(certs.compare_footer) + 4
+        pages: list[list[str]] = [[]]
+        for block in blocks:
+            used = frame + sum(len(b) + 2 for b in pages[-1])
+            if pages[-1] and used + len(block) > COMPARE_PAGE_BUDGET:
+                pages.append([])
+            pages[-1].append(block)
+        return pages
 
     # ---- the career guide ------------------------------------------------------------------
 

@@ -91,7 +91,11 @@ def all_screens(dialogue: Dialogue) -> Iterator[tuple[str, Reply]]:
         yield f"{language}/credentials", views.credentials_menu(language)
         yield f"{language}/compare", views.compare_credentials(language)
         for credential in content.credentials.credentials:
-            yield f"{language}/card-{credential.id}", views.credential(language, credential.id)
+            for page in range(len(views.credential_pages(language, credential.id))):
+                yield (
+                    f"{language}/card-{credential.id}-{page + 1}",
+                    views.credential(language, credential.id, page),
+                )
         yield f"{language}/guide-menu", views.guide_menu(language)
         for topic in content.guide.topics:
             pages = dialogue.guide.topic(language, topic.id)

@@ -198,3 +198,15 @@ def test_the_last_page_of_a_topic_offers_the_quiz_to_whom_has_not_taken_it(
     for _ in range(pages - 1):
         user.tap("Next ▶")
     assert ("▶ Start the quiz" in labels(user)) != has_result
+
+
+def test_a_long_credential_card_turns_page_instead_of_overflowing(dialogue: Dialogue) -> None:
+    user = DialogueUser(dialogue, Person(first_name="Lupe", language_code="es"))
+    user.command("certs")
+    first = user.tap("CPC").replies[0]
+    pages = dialogue.views.credential_pages("es", "cpc")
+    assert len(pages) >= 2 and first.text == pages[0]
+    second = user.tap("Siguiente ▶").replies[0]
+    assert second.replace and second.text == pages[1]
+    assert all(len(page) <= 1150 for page in pages)
+    assert user.tap_data("cg:cpc:9").notice, "a page that does not exist is out of date"

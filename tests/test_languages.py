@@ -266,7 +266,7 @@ async def test_a_spanish_telegram_user_goes_from_start_to_a_plan_in_spanish(
         assert not step.messages and len(step.edits) == 1
     result = user.last_message
     assert result.text.splitlines()[0] == "🩺 Una inclinación fuerte hacia la codificación médica"
-    assert "$58,895 (AAPC Salary Survey, 2025)" in result.text
+    assert "$58,895 (AAPC Salary Survey, 2025" in result.text
     plan = await user.tap("Trabajo remoto")
     assert len(plan.messages) == 1, "the plan, with the check-in offer as its button"
     assert "Trabajo remoto · Codificación médica" in plan.last.text

@@ -23,8 +23,10 @@ class Reading:
     strength: Strength
     # The split rounded to tens and kept within 10–90: ten questions cannot say more.
     coding_share: int
-    tensions: tuple[str, ...]  # tension ids (content/quiz.yaml), strongest first
+    tensions: tuple[str, ...]  # tension ids (content/quiz.yaml), in content order
     remote_figure: bool  # whether the remote-work figure speaks to this person
+    # The verdict's reasons, less the answers a tension already speaks of.
+    reasons: tuple[tuple[str, str], ...] = ()
 
     @property
     def neither(self) -> bool:
@@ -64,10 +66,17 @@ def read(quiz: Quiz, answers: Sequence[int], verdict: Verdict) -> Reading:
             strength = "clear"
         else:
             strength = "slight"
-    tensions = tuple(
-        tension.id
-        for tension in rules.tensions
-        if verdict.track in tension.tracks and tension.answer in given
-    )[: rules.max_tensions]
+    tensions = (
+        ()
+        if turned_away
+        else tuple(
+            tension
+            for tension in rules.tensions
+            if verdict.track in tension.tracks and tension.answer in given
+        )[: rules.max_tensions]
+    )
+    spoken = {tension.answer for tension in tensions}
+    reasons = tuple(r for r in verdict.reasons if f"{r[0]}.{r[1]}" not in spoken)
     remote_figure = not given & set(rules.remote_figure_unless)
-    return Reading(verdict, strength, share, () if turned_away else tensions, remote_figure)
+    ids = tuple(tension.id for tension in tensions)
+    return Reading(verdict, strength, share, ids, remote_figure, reasons)

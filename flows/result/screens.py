@@ -40,8 +40,9 @@ class ResultScreens:
         if reading.neither:
             parts += [result.neither_text, result.neither_prompt]
             return Reply("\n\n".join(parts), self._neither_keyboard(language, version), replace)
-        # With something pulling against the result, one reason fewer keeps it phone-sized.
-        shown = reading.verdict.reasons[: MAX_REASONS - min(1, len(reading.tensions))]
+        # Each answer pulling against the result takes a reason's place: it says more about
+        # this person, and the screen stays phone-sized.
+        shown = reading.reasons[: max(1, MAX_REASONS - len(reading.tensions))]
         reasons = [
             f"• {words.quiz.questions[question].options[option].reason}"
             for question, option in shown
