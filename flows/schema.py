@@ -356,7 +356,6 @@ class ButtonWords(Schema):
     start_over: ButtonLabel
     back: ButtonLabel
     retake_quiz: ButtonLabel
-    other_persona: ButtonLabel
     compare_credentials: ButtonLabel
     compare_all: ButtonLabel
     all_credentials: ButtonLabel
@@ -370,7 +369,6 @@ class ButtonWords(Schema):
     forget_no: ButtonLabel
     checklist: ButtonLabel
     export: ButtonLabel
-    remind_yes: ButtonLabel
     remind_no: ButtonLabel
     remind_plan: ButtonLabel
     stop_reminders: ButtonLabel
@@ -430,7 +428,6 @@ class PlanMessages(Schema):
     checkins_on: Text
     checkins_elsewhere: Text  # {plan}
     made_mine: Annotated[str, Field(min_length=1, max_length=200)]  # a notice
-    footer: Text
     choose_track: Text
     choose_persona: Text
 
@@ -489,8 +486,6 @@ class CheckinMessageWords(Schema):
 
 
 class CheckinWords(Schema):
-    prompt: Text  # {time} {zone}
-    prompt_other_plan: Text  # {time} {zone} {plan}: replaces the check-ins of another plan
     declined: Text
     declined_kept: Text  # {plan} {dates}: the check-ins of another plan, still to come
     declined_none: Text
@@ -509,7 +504,6 @@ class CheckinWords(Schema):
 
 
 class ProgressWords(Schema):
-    phase: Text  # {phase} {done} {total}
     step_done: Text  # {number} {text}
     step_open: Text  # {number} {text}
     no_plan: Text
