@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from flows.checkins import ZONES
 from flows.schema import (
+    AskWords,
     CertWords,
     Content,
     Credentials,
@@ -344,6 +345,7 @@ def _load_language(folder: Path, facts: Facts) -> LanguageWords:
         ("plans", PlanWords),
         ("certs", CertWords),
         ("guide", GuideWords),
+        ("asks", AskWords),
     ):
         path = folder / f"{part}.yaml"
         raw = raw_messages if part == "messages" else _read_yaml(path)
@@ -377,4 +379,19 @@ def load_content(root: Path | None = None, default_language: str = "en") -> Cont
     _check_references(content, root)
     for folder in folders:
         _check_language(content, content.languages[folder.name], folder)
+    _check_asks(content, root)
     return content
+
+
+def _check_asks(content: Content, root: Path) -> None:
+    """Every ask names a real section, and every language asks for the same sections."""
+    from flows.ask.sections import section_ids
+
+    known = section_ids(content)
+    default = content.words(content.default_language).asks.asks
+    for language, words in content.languages.items():
+        path = root / language / "asks.yaml"
+        unknown = [key for key in words.asks.asks if key not in known]
+        if unknown:
+            raise ContentError(f"{path}: asks: no such section: {', '.join(unknown)}")
+        _same_keys(default, words.asks.asks, path, "asks")

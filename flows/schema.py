@@ -575,12 +575,34 @@ class Messages(Schema):
     commands: dict[str, Annotated[str, Field(min_length=3, max_length=256)]]
 
 
+class AskScreenWords(Schema):
+    full_page: ButtonLabel
+    full_card: ButtonLabel
+    did_you_mean: Text
+    none_of_these: ButtonLabel
+    off_topic: Text
+    safety: Text
+    thanks: Text
+
+
+class AskWords(Schema):
+    """content/<language>/asks.yaml: typed questions (flows/ask)."""
+
+    words: AskScreenWords
+    # Words of a medical emergency or a crisis: a question with one of them gets the
+    # safety line (911, 988) before anything else. Matched whole-word, accents folded.
+    emergency: list[Text] = Field(min_length=1)
+    # Per section id ("salary.federal", "cert.cpc", "intent.quiz"): how people ask for it.
+    asks: dict[str, list[Text]]
+
+
 class LanguageWords(Schema):
     messages: Messages
     quiz: QuizWords
     plans: PlanWords
     certs: CertWords
     guide: GuideWords
+    asks: AskWords
 
 
 @dataclass(frozen=True)

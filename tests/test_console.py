@@ -123,3 +123,13 @@ async def test_a_button_keeps_its_number_while_its_message_turns_page(tmp_path: 
     assert output.count("[1] Next ▶") == with_next, "the same number on every page that has it"
     assert output.count("[2] 📚 Guide menu") == 3 and output.count("[3] ◀ Back") == 2
     assert "Type a button's number" in output, "words for a keyboard"
+
+
+async def test_the_console_answers_typed_questions(tmp_path: Path) -> None:
+    code, output = await console(
+        ["how much do coders make?", "1", "¿puedo trabajar desde casa?"], tmp_path / "demo.sqlite3"
+    )
+    assert code == 0, output
+    assert "[1] 📖 Read the full page" in output
+    assert "Page 1 of" in output, "its button opens the page"
+    assert "[1] 📖 Leer la página completa" in output, "a Spanish question, a Spanish answer"

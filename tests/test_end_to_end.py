@@ -198,7 +198,10 @@ async def test_unknown_command_and_plain_text_get_a_pointer(stub: StubBotApi, bo
     unknown = await user.send("/salsa")
     assert "/help" in unknown.last.text
     chat = await user.send("hello there")
-    assert "/start" in chat.last.text
+    assert "Hi Flo!" in chat.last.text, "a greeting is answered as /start is"
+    assert chat.last.button_texts() == ["▶ Start the quiz"]
+    lost = await user.send("zxcv qwerty")
+    assert "🩺 The two roles" in lost.last.button_texts(), "off topic: the guide menu"
 
 
 async def test_a_user_name_with_html_is_escaped(stub: StubBotApi, bot: None) -> None:

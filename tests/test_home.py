@@ -158,13 +158,21 @@ def test_going_back_marks_the_answer_given_before(dialogue: Dialogue) -> None:
 def test_typed_text_and_unknown_commands_get_a_way_on(dialogue: Dialogue) -> None:
     user = DialogueUser(dialogue)
     for outcome in (
-        user._take(dialogue.text(user.state, user.person)),
+        user._take(dialogue.text(user.state, user.person, "tell me a joke")),
         user.command("nonsense"),
         user._take(dialogue.media(user.state, user.person)),
     ):
         assert outcome.replies[0].keyboard
     assert labels(user) == ["🏠 Home"]
     assert "I help you decide" in user.tap("Home").replies[0].text
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_saying_hi_comes_home_too(dialogue: Dialogue, content: Content, language: str) -> None:
+    user = finished(dialogue, content, language)
+    greeting = "hi" if language == "en" else "hola"
+    home = user._take(dialogue.text(user.state, user.person, greeting)).replies[0]
+    assert home.text.splitlines()[0] == HOME[language]["title"]
 
 
 def test_plan_lets_the_user_pick_the_track_too(dialogue: Dialogue, content: Content) -> None:

@@ -62,7 +62,12 @@ def first_difference(reference: Any, other: Any, where: str) -> str | None:
 
 
 def _tree(language: str, name: str) -> Any:
-    return yaml.safe_load((CONTENT_DIR / language / name).read_text(encoding="utf-8"))
+    tree = yaml.safe_load((CONTENT_DIR / language / name).read_text(encoding="utf-8"))
+    if name == "asks.yaml":
+        # How people ask, and the words of an emergency, are written for each language, not
+        # translated: only the screen words and the sections asked about must match.
+        return {"words": tree["words"], "asks": dict.fromkeys(tree["asks"])}
+    return tree
 
 
 FILES = sorted(p.name for p in (CONTENT_DIR / REFERENCE).glob("*.yaml"))
@@ -70,7 +75,7 @@ FILES = sorted(p.name for p in (CONTENT_DIR / REFERENCE).glob("*.yaml"))
 
 def test_spanish_is_there() -> None:
     assert "es" in LANGUAGES
-    assert len(FILES) == 5
+    assert len(FILES) == 6
 
 
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != REFERENCE])
