@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from flows.callbacks import Act
 from tests.quiz_routes import ROUTES
 from tests.stub_bot_api import FakeUser, Replies
 
@@ -85,19 +86,24 @@ async def quiz_journey(user: FakeUser, index: int, pace: Pace, rng: random.Rando
         await pace.think(rng)
         await user.tap(label, until=edited)
     await pace.think(rng)
-    # The plan, with the offer of check-ins on day 30, 60 and 90 (a message of its own, or
-    # a button on the plan).
-    replies = await user.tap(persona, until=offers_check_ins)
+    # The plan, one message, with the offer of check-ins on day 30, 60 and 90 as one of its
+    # buttons.
+    replies = await user.tap(persona, until=sent)
     plan = replies.messages[0].text or ""
     if f"{persona} · " not in plan:
         raise AssertionError(f"{user}: expected {persona}'s plan, got {plan[:80]!r}")
+    if not offers_check_ins(replies):
+        raise AssertionError(f"{user}: {persona}'s plan came without the check-in button")
 
 
 def offers_check_ins(replies: Replies) -> bool:
+    """Whether a message among the replies carries the button that turns check-ins on."""
+    offer = f"{Act.REMIND_HERE.value}:"
     return any(
-        "remind" in (message.text or "").lower()
-        or any("remind" in label.lower() for label in message.button_texts())
+        (button.callback_data or "").startswith(offer)
         for message in replies.messages
+        for row in message.buttons
+        for button in row
     )
 
 

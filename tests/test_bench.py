@@ -45,9 +45,10 @@ async def test_the_echo_bot_answers_every_update_with_one_message(
 async def test_the_driver_tells_finished_users_from_stuck_ones(stub: StubBotApi, bot: None) -> None:
     finished = await run_user(stub.user(3002, "Fay"), 3, quiz_journey, Pace(), seed=1)
     assert finished.error is None and finished.seconds is not None and finished.seconds > 0
-    plan, offer = stub.messages(3002)[-2:]
-    assert "Military veteran · " in plan.text and "Remind me on day 30" in offer.text
-    assert offers_check_ins(Replies(0, [SentMessage(offer)]))
+    plan = stub.messages(3002)[-1]
+    assert "Military veteran · " in plan.text
+    assert "🔔 Check in on day 30, 60, 90" in plan.button_texts()
+    assert offers_check_ins(Replies(0, [SentMessage(plan)]))
     assert not offers_check_ins(Replies(0, [SentMessage(stub.messages(3002)[0])]))
 
     stub.reply_timeout = 0.5  # the quiz bot never echoes, so this user gets stuck
@@ -66,15 +67,15 @@ async def test_a_small_run_measures_each_bot_process(tmp_path: Path, which: str)
     row = Row.of(result)
     assert (row.finished, row.users, row.unanswered, row.violations) == (3, 3, 0, 0)
     # One message or edit per update, and one message per typed question (user 0 types
-    # two); the quiz bot's plan comes with the check-in offer.
+    # two); the check-in offer is a button on the plan, not a message of its own.
     updates = 3 * UPDATES_PER_USER + QUESTIONS_PER_TYPIST
-    assert len(result.message_times) == updates + (0 if target.is_floor else 3)
+    assert len(result.message_times) == updates
     assert result.messages_sent + result.edits_made == len(result.message_times)
     if target.is_floor:
         assert result.edits_made == 0
-    else:  # new messages: the welcome, the plan, its offer and each typed answer
-        assert result.messages_sent == 3 * 3 + QUESTIONS_PER_TYPIST
-        assert row.edits_per_user == UPDATES_PER_USER - 2  # every other tap edits
+    else:  # new messages: the welcome, the plan and each typed answer
+        assert result.messages_sent == 3 * 2 + QUESTIONS_PER_TYPIST
+        assert row.edits_per_user == UPDATES_PER_USER - 2  # every tap but the persona edits
     assert 0 < row.startup_s < 30 and 10 < row.start_rss_mb <= row.peak_rss_mb < 1000
     assert (row.state_bytes_per_user is None) == target.is_floor
     assert "3/3" in table([row])
