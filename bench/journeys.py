@@ -24,8 +24,7 @@ TRACKS = tuple(ROUTES)
 # Updates one journey sends: /start, "Start the quiz", the answers, a persona.
 UPDATES_PER_USER = 2 + len(ROUTES["coding"]) + 1
 # What people type at the bot (--mix typed): every third user types two of these after the
-# plan. Until typed questions are answered, the bot replies with its note on typing; either
-# way one message per question.
+# plan, each answered with one message from the typed-question index.
 TYPED_QUESTIONS = (
     "how much do medical coders make?",
     "¿puedo trabajar desde casa?",
