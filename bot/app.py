@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 
 STORAGE = "storage"
 REQUESTS = "requests"
-CHART_WARM_UP = "chart_warm_up"
 RETENTION_JOB = "retention"
 # The retention sweep runs a minute after start-up, then hourly (every replica runs it;
 # deleting twice is harmless).
@@ -156,18 +155,10 @@ async def _on_startup(application: Application) -> None:
     await storage.open()
     conversation: Conversation = application.bot_data[handlers.CONVERSATION]
     await register_commands(application, conversation.dialogue.content)
-    # Charts take matplotlib about half a second: draw them on a worker thread right away
-    # instead of on the event loop when the first user asks for /salary.
-    application.bot_data[CHART_WARM_UP] = asyncio.create_task(
-        asyncio.to_thread(conversation.dialogue.charts.warm_up)
-    )
     log.info("bot @%s is up", application.bot.username)
 
 
 async def _on_shutdown(application: Application) -> None:
-    warm_up = application.bot_data.pop(CHART_WARM_UP, None)
-    if warm_up is not None:
-        await warm_up  # a worker thread cannot be cancelled; it is short
     storage: Storage = application.bot_data[STORAGE]
     await storage.close()
 

@@ -35,6 +35,8 @@ from flows.schema import (
 )
 
 QUIZ_PLANS_CERTS = ("quiz.yaml", "plans.yaml", "certs.yaml")
+# The folder of the guide's charts, drawn at build time (python -m bot.charts).
+CHARTS = "charts"
 
 
 class ContentError(Exception):
@@ -353,7 +355,9 @@ def _load_language(folder: Path, facts: Facts) -> LanguageWords:
     return LanguageWords(**parts)
 
 
-def load_content(root: Path | None = None, default_language: str = "en") -> Content:
+def load_content(
+    root: Path | None = None, default_language: str = "en", check_charts: bool = True
+) -> Content:
     """Load every content file under root (default: the shipped content/ folder).
 
     Raises ContentError naming the file and the field at the first problem found.
@@ -375,12 +379,30 @@ def load_content(root: Path | None = None, default_language: str = "en") -> Cont
         guide=_validate(Guide, _read_yaml(root / "guide.yaml"), root / "guide.yaml"),
         languages={folder.name: _load_language(folder, facts) for folder in folders},
         default_language=default_language,
+        charts={path.name: path.read_bytes() for path in sorted((root / CHARTS).glob("*.png"))},
     )
     _check_references(content, root)
     for folder in folders:
         _check_language(content, content.languages[folder.name], folder)
+    if check_charts:
+        _check_charts(content, root)
     _check_asks(content, root)
     return content
+
+
+def chart_file(topic_id: str, language: str) -> str:
+    """The file name of a topic's chart in one language, under content/charts/."""
+    return f"{topic_id}-{language}.png"
+
+
+def _check_charts(content: Content, root: Path) -> None:
+    for topic in content.guide.topics:
+        for language in content.languages if topic.chart else ():
+            name = chart_file(topic.id, language)
+            if name not in content.charts:
+                raise ContentError(
+                    f"{root / CHARTS / name}: missing; draw the charts with python -m bot.charts"
+                )
 
 
 def _check_asks(content: Content, root: Path) -> None:

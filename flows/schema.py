@@ -8,7 +8,7 @@ words under the same ids.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -616,6 +616,9 @@ class Content:
     guide: Guide
     languages: Mapping[str, LanguageWords]
     default_language: str = "en"
+    # The guide's charts as shipped PNG files (content/charts/<topic>-<language>.png), drawn at
+    # build time by `python -m bot.charts` so the serving process never loads matplotlib.
+    charts: Mapping[str, bytes] = field(default_factory=dict)
 
     def words(self, language: str) -> LanguageWords:
         return self.languages.get(language) or self.languages[self.default_language]
