@@ -23,11 +23,14 @@ from flows.steps.checkins import CheckinSteps
 from flows.steps.privacy import PrivacySteps
 from flows.steps.progress import ProgressSteps
 from flows.steps.welcome import WelcomeSteps
+from flows.tryout.model import TryoutPlan
+from flows.tryout.screens import TryoutScreens
 from flows.views import Views
 
 # In the order Telegram's command menu shows them.
 COMMANDS = (
     "start",
+    "try",
     "plan",
     "progress",
     "reminders",
@@ -54,6 +57,8 @@ class Dialogue(WelcomeSteps, ProgressSteps, CheckinSteps, PrivacySteps):
         self.calendar = calendar or CheckinCalendar()
         self.followup = FollowUpViews(content, self.calendar)
         self.exports = PlanExport(self.followup)
+        self.tryout = TryoutPlan(content.tryout)
+        self.tryout_screens = TryoutScreens(content, self.tryout)
 
     def language(self, state: ChatState, person: Person) -> str:
         if state.language in self.content.languages:
@@ -96,6 +101,10 @@ class Dialogue(WelcomeSteps, ProgressSteps, CheckinSteps, PrivacySteps):
         language = self.language(state, person)
         if self.quiz.in_quiz(state):
             return self._say(state, self.views.question(language, state, replace=False, hint=True))
+        if self.tryout.running(state):
+            hint = self.content.words(language).messages.quiz.text_hint
+            screen = self.tryout_screens.current(language, state, replace=False, note=hint)
+            return self._say(state, screen)
         return self._say(state, self.views.note(language, "text"))
 
     def media(self, state: ChatState, person: Person) -> Outcome:

@@ -14,13 +14,18 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from flows.tryout.model import Tryout, TryoutWords
+
 Track = Literal["coding", "billing", "both"]
 TRACKS: tuple[Track, ...] = ("coding", "billing", "both")
 Phase = Literal["day30", "day60", "day90"]
 Level = Literal["entry", "advanced", "specialty"]
 
 # Links may only point at the official bodies the guides name.
-ALLOWED_LINK_DOMAINS = ("aapc.com", "ahima.org", "nhanow.com", "bls.gov", "va.gov", "hhs.gov")
+ALLOWED_LINK_DOMAINS = (
+    *("aapc.com", "ahima.org", "nhanow.com", "bls.gov", "va.gov", "hhs.gov"),
+    "cms.gov",  # the ICD-10-CM and HCPCS code sets and claim forms the tryout's tasks use
+)
 # A full-width inline button shows about this many characters on a phone.
 BUTTON_LABEL_MAX = 40
 
@@ -56,6 +61,16 @@ class Source(Schema):
     cites: list[str] = []
 
 
+class Checked(Schema):
+    """Where a fact was checked against its issuer, when, and the words that support it."""
+
+    url: Annotated[str, Field(pattern=r"^https?://")]
+    on: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    quote: Text
+    # The stored copy the quote was read in, when it was not the official page itself.
+    read_in: Annotated[str, Field(pattern=r"^https?://")] | None = None
+
+
 class Fact(Schema):
     # The figure as users read it. A figure told in words ("4 to 6 months") has one wording
     # per language, keyed by language folder ({en: ..., es: ...}), so it still lives here once.
@@ -65,6 +80,7 @@ class Fact(Schema):
     as_of: IsoDate | None
     projection: bool = False
     superseded_by: str | None = None
+    checked: Checked | None = None
 
     def worded(self, language: str) -> str:
         return self.text if isinstance(self.text, str) else self.text[language]
@@ -429,6 +445,7 @@ class LanguageWords(Schema):
     plans: PlanWords
     certs: CertWords
     guide: GuideWords
+    tryout: TryoutWords
 
 
 @dataclass(frozen=True)
@@ -440,6 +457,7 @@ class Content:
     plans: Plans
     credentials: Credentials
     guide: Guide
+    tryout: Tryout
     languages: Mapping[str, LanguageWords]
     default_language: str = "en"
 

@@ -43,6 +43,10 @@ class ChatState(BaseModel):
     # small number per plan, so switching plans never loses ticks.
     ticks: dict[str, int] = Field(default_factory=dict)
     timezone: str | None = None  # a key of flows.checkins.ZONES; None: US Eastern
+    # Try the job (flows/tryout): per step done, the option or feeling picked, in order; and
+    # whether the feedback on the last task is on screen.
+    tryout: tuple[int, ...] = ()
+    tryout_review: bool = False
     checkins: Checkins | None = None
 
     def advanced(self, **changes: object) -> ChatState:

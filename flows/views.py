@@ -11,6 +11,7 @@ from flows.replies import Button, Keyboard, Reply, rows
 from flows.schema import Content, Track
 from flows.scoring import Verdict
 from flows.state import ChatState
+from flows.tryout.screens import feeling_reasons
 
 
 class Views:
@@ -27,7 +28,11 @@ class Views:
         text = words.welcome.text.format(name=html.escape(first_name), total=self.total)
         buttons = words.buttons
         if question_number is None:
-            return Reply(text, ((Button(buttons.start_quiz, encode(Act.START)),),))
+            keyboard = (
+                (Button(buttons.start_quiz, encode(Act.START)),),
+                (self._try_job(language),),
+            )
+            return Reply(text, keyboard)
         progress = words.welcome.in_progress.format(number=question_number, total=self.total)
         keyboard = (
             (Button(buttons.continue_quiz.format(number=question_number), encode(Act.START)),),
@@ -67,7 +72,8 @@ class Views:
     def result(self, language: str, verdict: Verdict, version: int, *, replace: bool) -> Reply:
         words = self.content.words(language)
         result = words.messages.result
-        reasons = [
+        reasons = [f"• {line}" for line in feeling_reasons(words.tryout, verdict)]
+        reasons += [
             f"• {words.quiz.questions[question].options[option].reason}"
             for question, option in verdict.reasons
         ]
@@ -83,9 +89,15 @@ class Views:
             *self.persona_buttons(language, verdict.track),
             (Button(words.messages.buttons.compare_credentials, encode(Act.CREDENTIALS, "new")),),
             (self._learn_more(language),),
+            (self._try_job(language),),
             (Button(words.messages.buttons.retake_quiz, encode(Act.START_OVER, version)),),
         )
         return Reply("\n\n".join(parts), keyboard, replace=replace)
+
+    def _try_job(self, language: str) -> Button:
+        """Opens the tryout (/try) in a new message, so this one stays in the chat."""
+        label = self.content.words(language).tryout.buttons.try_job
+        return Button(label, encode(Act.TRY_START, "new"))
 
     def _learn_more(self, language: str) -> Button:
         """Opens the guide menu in a new message, so the result or plan stays in the chat."""
@@ -257,6 +269,7 @@ class Views:
         words = self.content.words(language).messages
         keyboard = (
             (Button(words.buttons.start_quiz, encode(Act.START)),),
+            (self._try_job(language),),
             (self._learn_more(language),),
         )
         return Reply(words.help.text, keyboard)

@@ -13,8 +13,9 @@ from flows.plans import Plan, PlanBook
 from flows.quiz import RESULT, QuizMachine
 from flows.replies import Outcome, Reply
 from flows.schema import TRACKS, Content
-from flows.scoring import score
+from flows.scoring import Verdict, score
 from flows.state import ChatState, Person
+from flows.tryout.model import TryoutPlan
 from flows.views import Views
 
 
@@ -38,6 +39,7 @@ class Steps:
     calendar: CheckinCalendar
     followup: FollowUpViews
     exports: PlanExport
+    tryout: TryoutPlan
 
     def _say(
         self,
@@ -54,6 +56,10 @@ class Steps:
             saved_state=state,
             checkins=checkins,
         )
+
+    def _verdict(self, state: ChatState) -> Verdict:
+        """The quiz result, with how the tryout felt counted in."""
+        return score(self.content.quiz, state.answers, self.tryout.pulls(state))
 
     def _plan(self, language: str, persona: str, track: str) -> Plan | None:
         """The plan for a persona and track from a button or the database; None if either
@@ -78,7 +84,7 @@ class Steps:
         if self.quiz.in_quiz(state):
             return self.views.question(language, state, replace=True)
         if state.step == RESULT:
-            verdict = score(self.content.quiz, state.answers)
+            verdict = self._verdict(state)
             return self.views.result(language, verdict, state.version, replace=True)
         welcome = self.views.welcome(language, turn.person.first_name, None, state.version)
         return Reply(welcome.text, welcome.keyboard, replace=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flows.callbacks import Tap
 from flows.quiz import RESULT
 from flows.replies import Outcome
-from flows.scoring import score
 from flows.state import ChatState
 from flows.steps.base import Steps, Turn
 
@@ -39,7 +38,7 @@ class QuizSteps(Steps):
             return self._out_of_date(turn)
         moved = self._on_screen(moved, turn)
         if moved.step == RESULT:
-            verdict = score(self.content.quiz, moved.answers)
+            verdict = self._verdict(moved)
             moved = moved.model_copy(update={"track": verdict.track})
             result = self.views.result(language, verdict, moved.version, replace=True)
             return self._say(state, result, new_state=moved)
