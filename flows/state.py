@@ -44,9 +44,9 @@ class ChatState(BaseModel):
     ticks: dict[str, int] = Field(default_factory=dict)
     timezone: str | None = None  # a key of flows.checkins.ZONES; None: US Eastern
     # Try the job (flows/tryout): per step done, the option or feeling picked, in order; and
-    # whether the feedback on the last task is on screen.
+    # what its screen shows: 0 not started, 1 a step being asked, 2 the last task's feedback.
     tryout: tuple[int, ...] = ()
-    tryout_review: bool = False
+    tryout_phase: int = 0
     checkins: Checkins | None = None
 
     def advanced(self, **changes: object) -> ChatState:

@@ -12,7 +12,7 @@ from flows.plans import Plan
 from flows.replies import Reply
 from flows.schema import TRACKS
 from flows.scoring import Verdict
-from flows.state import ChatState, Checkins
+from flows.state import ChatState, Checkins, Person
 
 TELEGRAM_TEXT_LIMIT = 4096
 
@@ -76,6 +76,25 @@ def all_screens(dialogue: Dialogue) -> Iterator[tuple[str, Reply]]:
             )
         for note in ("text", "unknown_command", "media", "error", "stale_button"):
             yield f"{language}/note-{note}", views.note(language, note)
+        yield from _tryout_screens(dialogue, language)
+
+
+def _tryout_screens(dialogue: Dialogue, language: str) -> Iterator[tuple[str, Reply]]:
+    """Every screen of /try, played through with the first button each time, then with a
+    finished quiz so the closing screen says what changed."""
+    from tests.chat_double import DialogueUser
+
+    for state in (ChatState(), ChatState(step="result", answers=(0,) * dialogue.quiz.total)):
+        user = DialogueUser(dialogue, person=Person(language_code=language), state=state)
+        yield f"{language}/try-intro", user.command("try").replies[0]
+        user.tap_data(user.screen.keyboard[0][0].data)
+        number = 0
+        while not dialogue.tryout.finished(user.state):
+            number += 1
+            yield f"{language}/try-{number}", user.screen
+            user.tap_data(user.screen.keyboard[0][0].data)
+        yield f"{language}/try-closing-{state.step}", user.screen
+        yield f"{language}/try-done", user.command("try").replies[0]
 
 
 def _follow_up_screens(

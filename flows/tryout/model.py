@@ -2,10 +2,10 @@
 
 The tryout is a fixed sequence of steps built from the content: each side's tasks in order,
 then a "how did that feel?" step for that side. A chat's progress is one small integer per
-step done (the option picked, or the feeling), in `ChatState.tryout`, plus a flag saying the
-feedback on the last task is on screen (`ChatState.tryout_review`). Everything else — which
-screen to draw, how many answers were right, how the feelings pull the result — follows from
-those, so a tryout resumes exactly where it was after a restart.
+step done (the option picked, or the feeling), in `ChatState.tryout`, plus its phase in
+`ChatState.tryout_phase` (not started, asking, or showing a task's feedback). Everything
+else (which screen to draw, how many answers were right, how the feelings pull the result)
+follows from those, so a tryout resumes exactly where it was after a restart.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:  # flows.state imports flows.schema, which imports this module
     from flows.state import ChatState
+
+NOT_STARTED, ASKING, REVIEWING = 0, 1, 2  # ChatState.tryout_phase
 
 Side = Literal["coding", "billing"]
 SIDES: tuple[Side, ...] = ("coding", "billing")
@@ -101,7 +103,6 @@ class TaskWords(_Schema):
 
 class TryoutButtons(_Schema):
     start: _Label
-    resume: _Label  # {number}
     next: _Label
     again: _Label
     see_result: _Label
@@ -122,7 +123,6 @@ class ClosingWords(_Schema):
 
 class TryoutWords(_Schema):
     intro: _Text  # {total}
-    in_progress: _Text  # {number} {total}
     done_before: _Text
     progress: _Text  # {number} {total} {side}
     sides: dict[Side, _Text]
@@ -184,23 +184,27 @@ class TryoutPlan:
         return min(len(state.tryout), len(self.steps))
 
     def started(self, state: ChatState) -> bool:
-        return bool(state.tryout)
+        return state.tryout_phase != NOT_STARTED or bool(state.tryout)
+
+    def reviewing(self, state: ChatState) -> bool:
+        """Whether the feedback on the last task answered is on screen."""
+        return state.tryout_phase == REVIEWING and bool(state.tryout)
 
     def finished(self, state: ChatState) -> bool:
-        return len(state.tryout) >= len(self.steps) and not state.tryout_review
+        return len(state.tryout) >= len(self.steps) and not self.reviewing(state)
 
     def running(self, state: ChatState) -> bool:
         return self.started(state) and not self.finished(state)
 
     def current_step(self, state: ChatState) -> Step | None:
         """The step waiting for a tap; None while feedback is shown or once finished."""
-        if state.tryout_review or self.finished(state):
+        if self.reviewing(state) or self.finished(state):
             return None
         return self.steps[self.position(state)]
 
     def reviewed_task(self, state: ChatState) -> int | None:
         """The task whose feedback is on screen, if any."""
-        if not state.tryout_review or not state.tryout:
+        if not self.reviewing(state):
             return None
         return self.steps[len(state.tryout) - 1].task
 
@@ -210,18 +214,24 @@ class TryoutPlan:
 
     # ---- moves -------------------------------------------------------------------------------
 
+    def begin(self, state: ChatState) -> ChatState | None:
+        """The first task is being asked; None if the tryout has started already."""
+        if self.started(state):
+            return None
+        return state.advanced(tryout_phase=ASKING)
+
     def answer(self, state: ChatState, step: int, option: int) -> ChatState | None:
         current = self.current_step(state)
         if current is None or current.task is None or step != self.position(state):
             return None
         if not 0 <= option < len(self.tasks[current.task].options):
             return None
-        return state.advanced(tryout=(*state.tryout, option), tryout_review=True)
+        return state.advanced(tryout=(*state.tryout, option), tryout_phase=REVIEWING)
 
     def next(self, state: ChatState) -> ChatState | None:
-        if not state.tryout_review:
+        if not self.reviewing(state):
             return None
-        return state.advanced(tryout_review=False)
+        return state.advanced(tryout_phase=ASKING)
 
     def feel(self, state: ChatState, step: int, feeling: int) -> ChatState | None:
         current = self.current_step(state)
@@ -229,10 +239,10 @@ class TryoutPlan:
             return None
         if not 0 <= feeling < len(self.tryout.feelings):
             return None
-        return state.advanced(tryout=(*state.tryout, feeling))
+        return state.advanced(tryout=(*state.tryout, feeling), tryout_phase=ASKING)
 
     def again(self, state: ChatState) -> ChatState:
-        return state.advanced(tryout=(), tryout_review=False)
+        return state.advanced(tryout=(), tryout_phase=ASKING)
 
     # ---- what it adds up to -------------------------------------------------------------------
 

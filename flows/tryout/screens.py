@@ -4,6 +4,7 @@ the closing screen, rendered from content into transport-neutral replies."""
 from __future__ import annotations
 
 from flows.callbacks import Act, encode
+from flows.quiz import RESULT
 from flows.replies import Button, Keyboard, Reply
 from flows.schema import Content
 from flows.scoring import Verdict
@@ -23,29 +24,18 @@ class TryoutScreens:
     # ---- the way in --------------------------------------------------------------------------
 
     def intro(self, language: str, state: ChatState) -> Reply:
-        """What /try shows: what this is, and a button to start, carry on or go again."""
+        """What /try shows before the tryout starts or after it ends: what this is, and a
+        button to start or go again."""
         words = self._words(language)
         text = words.intro.format(total=self.total)
         buttons = words.buttons
         if self.plan.finished(state):
             keyboard: Keyboard = (
                 (Button(buttons.again, encode(Act.TRY_AGAIN, state.version)),),
-                (Button(buttons.see_result, encode(Act.SHOW_RESULT)),),
+                (self._result_button(language, state),),
             )
             return Reply(f"{text}\n\n{words.done_before}", keyboard)
-        if self.plan.started(state):
-            number = self._next_task_number(state)
-            progress = words.in_progress.format(number=number, total=self.total)
-            keyboard = (
-                (Button(buttons.resume.format(number=number), encode(Act.TRY_START, "here")),),
-                (Button(buttons.again, encode(Act.TRY_AGAIN, state.version)),),
-            )
-            return Reply(f"{text}\n\n{progress}", keyboard)
         return Reply(text, ((Button(buttons.start, encode(Act.TRY_START, "here")),),))
-
-    def _next_task_number(self, state: ChatState) -> int:
-        done = sum(1 for step, _ in self.plan.picks(state) if step.is_task)
-        return min(done + 1, self.total)
 
     def current(self, language: str, state: ChatState, *, replace: bool, note: str = "") -> Reply:
         """Where the chat is in the tryout now (the first task if it has not started)."""
@@ -168,17 +158,19 @@ class TryoutScreens:
         parts = [words.closing.title, score, self._change(language, before, after)]
         parts.append(words.closing.learn)
         buttons = words.buttons
-        see = (
-            Button(buttons.see_result, encode(Act.SHOW_RESULT))
-            if after is not None
-            else Button(buttons.take_quiz, encode(Act.START))
-        )
         keyboard = (
-            (see,),
+            (self._result_button(language, state),),
             (Button(buttons.learn, encode(Act.GUIDE_PAGE, self.content.tryout.learn, 0)),),
             (Button(buttons.again, encode(Act.TRY_AGAIN, state.version)),),
         )
         return Reply("\n\n".join(parts), keyboard, replace=replace)
+
+    def _result_button(self, language: str, state: ChatState) -> Button:
+        """See the result the tryout moved, or take the quiz that gives one."""
+        buttons = self._words(language).buttons
+        if state.step == RESULT:
+            return Button(buttons.see_result, encode(Act.SHOW_RESULT))
+        return Button(buttons.take_quiz, encode(Act.START))
 
     def _change(self, language: str, before: Verdict | None, after: Verdict | None) -> str:
         all_words = self.content.words(language)

@@ -30,7 +30,11 @@ class TryoutSteps(Steps):
             return self._cmd_try(turn, "")
         if self.tryout.finished(state):
             return self._say(state, self.tryout_screens.intro(language, state))
-        return self._say(state, self.tryout_screens.current(language, state, replace=True))
+        # Beginning is saved, so the task's buttons carry the version they will be checked
+        # against (a chat with nothing stored gets a new version on every update).
+        begun = self.tryout.begin(state) or state
+        screen = self.tryout_screens.current(language, begun, replace=True)
+        return self._say(state, screen, new_state=begun)
 
     def _on_try_answer(self, turn: Turn, tap: Tap) -> Outcome:
         state = turn.state
