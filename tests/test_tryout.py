@@ -511,3 +511,16 @@ async def test_try_through_telegram_resumes_after_a_restart(
         await user.tap("Nothing, it's ready to bill")
         assert "Not quite" in user.last_message.text
     stub.assert_no_violations()
+
+
+def test_the_result_with_both_feelings_still_fits_a_phone(dialogue: Dialogue) -> None:
+    from flows.scoring import Verdict
+
+    reasons = tuple((q.id, q.options[0].id) for q in dialogue.content.quiz.questions[:3])
+    feelings = (("coding", "not_for_me"), ("billing", "enjoyed"))
+    for track in ("coding", "billing", "both"):
+        result = dialogue.views.result(
+            "en", Verdict(track, 50, 50, reasons, feelings), 1, replace=True
+        )
+        assert visible_length(result.text) <= 1000, track
+        assert "The coding tasks were not for you." in result.text
