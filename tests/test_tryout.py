@@ -524,3 +524,14 @@ def test_the_result_with_both_feelings_still_fits_a_phone(dialogue: Dialogue) ->
         )
         assert visible_length(result.text) <= 1000, track
         assert "The coding tasks were not for you." in result.text
+
+
+def test_switching_language_mid_tryout_redraws_the_task(dialogue: Dialogue) -> None:
+    user = DialogueUser(dialogue)
+    user.command("try")
+    user.tap("Start")
+    user.command("language")
+    switched = user.tap("Español").replies[0]
+    assert "Tarea 1 de 6" in switched.text and switched.replace
+    user.tap("E11.40 · tipo 2, neuropatía")
+    assert "¡Correcto!" in user.text()

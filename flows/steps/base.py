@@ -16,6 +16,7 @@ from flows.schema import TRACKS, Content
 from flows.scoring import Verdict, score
 from flows.state import ChatState, Person
 from flows.tryout.model import TryoutPlan
+from flows.tryout.screens import TryoutScreens
 from flows.views import Views
 
 
@@ -40,6 +41,7 @@ class Steps:
     followup: FollowUpViews
     exports: PlanExport
     tryout: TryoutPlan
+    tryout_screens: TryoutScreens
 
     def _say(
         self,

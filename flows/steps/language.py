@@ -23,5 +23,7 @@ class LanguageSteps(Steps):
             # The quiz (or result) now lives on this message, redrawn in the new language.
             moved = moved.model_copy(update={"screen": turn.message_id})
             shown = self.current_view(Turn(moved, turn.person, chosen, turn.message_id))
+        elif self.tryout.running(moved):  # the tryout's screen, redrawn in the new language
+            shown = self.tryout_screens.current(chosen, moved, replace=True)
         reply = self.views.language_switched(chosen, shown)
         return self._say(state, reply, new_state=moved)

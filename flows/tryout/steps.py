@@ -9,12 +9,9 @@ from flows.replies import Outcome
 from flows.scoring import score
 from flows.state import ChatState
 from flows.steps.base import Steps, Turn
-from flows.tryout.screens import TryoutScreens
 
 
 class TryoutSteps(Steps):
-    tryout_screens: TryoutScreens
-
     def _cmd_try(self, turn: Turn, payload: str) -> Outcome:
         """A new message: the running tryout where it stands, or the intro."""
         state, language = turn.state, turn.language
