@@ -535,3 +535,15 @@ def test_switching_language_mid_tryout_redraws_the_task(dialogue: Dialogue) -> N
     assert "Tarea 1 de 6" in switched.text and switched.replace
     user.tap("E11.40 · tipo 2, neuropatía")
     assert "¡Correcto!" in user.text()
+
+
+def test_a_double_tap_on_the_last_feeling_keeps_the_closing_screen(
+    dialogue: Dialogue, content: Content
+) -> None:
+    user = DialogueUser(dialogue, state=finished_quiz(content, balanced_answers(content)))
+    play_tryout(user, dialogue, coding="I enjoyed it", billing="Not for me")
+    closing = user.text()
+    last_feeling = encode(Act.TRY_FEEL, user.state.version - 1, 7, 2)
+    again = user.tap_data(last_feeling)
+    assert again.notice == "Got it, one tap is enough 👍" and not again.changed
+    assert again.replies[0].text == closing, "still says what changed"

@@ -7,7 +7,7 @@ from flows.callbacks import Act, encode
 from flows.quiz import RESULT
 from flows.replies import Button, Keyboard, Reply
 from flows.schema import Content
-from flows.scoring import Verdict
+from flows.scoring import Verdict, score
 from flows.state import ChatState
 from flows.tryout.model import Side, Task, TryoutPlan, TryoutWords
 
@@ -44,7 +44,7 @@ class TryoutScreens:
             return self.feedback(language, state, reviewed, replace=replace)
         step = self.plan.current_step(state)
         if step is None:
-            return self.closing(language, state, None, None, replace=replace)
+            return self.closing(language, state, replace=replace)
         if step.task is None:
             return self.feeling(language, state, step.side, replace=replace, note=note)
         return self.task(language, state, step.task, replace=replace, note=note)
@@ -133,21 +133,16 @@ class TryoutScreens:
         text = "\n\n".join(p for p in (note, words.feeling_prompt[side]) if p)
         return Reply(text, keyboard, replace=replace)
 
-    def closing(
-        self,
-        language: str,
-        state: ChatState,
-        before: Verdict | None,
-        after: Verdict | None,
-        *,
-        replace: bool,
-    ) -> Reply:
+    def closing(self, language: str, state: ChatState, *, replace: bool) -> Reply:
         """How many were right, what changed in the result (before and after the feelings,
         when the quiz is done), and where these skills are learned."""
-        all_words = self.content.words(language)
-        words = all_words.tryout
+        words = self._words(language)
+        before = after = None
+        if state.step == RESULT:
+            before = score(self.content.quiz, state.answers)
+            after = score(self.content.quiz, state.answers, self.plan.pulls(state))
         right, totals = self.plan.right_answers(state), self.plan.task_totals()
-        score = words.closing.score.format(
+        right_line = words.closing.score.format(
             right=sum(right.values()),
             total=self.total,
             coding=right["coding"],
@@ -155,7 +150,7 @@ class TryoutScreens:
             billing=right["billing"],
             billing_total=totals["billing"],
         )
-        parts = [words.closing.title, score, self._change(language, before, after)]
+        parts = [words.closing.title, right_line, self._change(language, before, after)]
         parts.append(words.closing.learn)
         buttons = words.buttons
         keyboard = (

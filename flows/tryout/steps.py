@@ -6,7 +6,6 @@ from __future__ import annotations
 from flows.callbacks import Tap
 from flows.quiz import RESULT
 from flows.replies import Outcome
-from flows.scoring import score
 from flows.state import ChatState
 from flows.steps.base import Steps, Turn
 
@@ -67,14 +66,11 @@ class TryoutSteps(Steps):
         return self._tryout_finished(turn, moved)
 
     def _tryout_finished(self, turn: Turn, finished: ChatState) -> Outcome:
-        """The closing screen. With a quiz result, the feelings now count in it: the result
-        before and after them is shown, and the track the plans follow is updated."""
-        before = after = None
+        """The closing screen. With a quiz result, the feelings now count in it: the screen
+        shows the result before and after them, and the track the plans follow is updated."""
         if finished.step == RESULT:
-            before = score(self.content.quiz, finished.answers)
-            after = self._verdict(finished)
-            finished = finished.model_copy(update={"track": after.track})
-        closing = self.tryout_screens.closing(turn.language, finished, before, after, replace=True)
+            finished = finished.model_copy(update={"track": self._verdict(finished).track})
+        closing = self.tryout_screens.closing(turn.language, finished, replace=True)
         return self._say(turn.state, closing, new_state=finished)
 
     def _on_try_again(self, turn: Turn, tap: Tap) -> Outcome:
