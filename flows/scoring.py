@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flows.schema import Quiz, QuizOption, Track
-from flows.tryout.model import FeelingPull
+from flows.tryout.model import FeelingPull, Side
 
 MAX_REASONS = 3
 
@@ -20,7 +20,7 @@ class Verdict:
     # (question id, option id) of the answers that weighed most, strongest first.
     reasons: tuple[tuple[str, str], ...]
     # (side, feeling id) of each tryout side that moved the result, in the order taken.
-    feelings: tuple[tuple[str, str], ...] = ()
+    feelings: tuple[tuple[Side, str], ...] = ()
 
 
 def _pull(option: QuizOption) -> int:

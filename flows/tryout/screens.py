@@ -189,7 +189,7 @@ def feeling_reasons(words: TryoutWords, verdict: Verdict) -> list[str]:
     """For the result's Why: one line per tryout side that moved the result ("You enjoyed
     the coding tasks.")."""
     return [
-        words.reasons[side][feeling]  # type: ignore[index]
+        words.reasons[side][feeling]
         for side, feeling in verdict.feelings
-        if feeling in words.reasons.get(side, {})  # type: ignore[call-overload]
+        if feeling in words.reasons[side]
     ]
