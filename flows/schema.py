@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from flows.tryout.model import Tryout, TryoutWords
 
@@ -23,9 +23,18 @@ Level = Literal["entry", "advanced", "specialty"]
 
 # Links may only point at the official bodies the guides name.
 ALLOWED_LINK_DOMAINS = (
-    *("aapc.com", "ahima.org", "nhanow.com", "bls.gov", "va.gov", "hhs.gov"),
-    "cms.gov",  # the ICD-10-CM and HCPCS code sets and claim forms the tryout's tasks use
+    "aapc.com",
+    "ahima.org",
+    "nhanow.com",
+    "bls.gov",
+    "cms.gov",
+    "va.gov",
+    "hhs.gov",
 )
+# The bodies that issue the credentials and the figures: a fact is "checked" only against a
+# page on one of these.
+# HealthCare.gov is run by CMS: its glossary is CMS's own wording.
+ISSUER_DOMAINS = ("aapc.com", "ahima.org", "nhanow.com", "bls.gov", "cms.gov", "healthcare.gov")
 # A full-width inline button shows about this many characters on a phone.
 BUTTON_LABEL_MAX = 40
 
@@ -40,10 +49,24 @@ def _allowed_https(url: str) -> str:
     return url
 
 
+def _issuer_page(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme != "https":
+        raise ValueError(f"an issuer's page is linked with https: {url}")
+    if not any(host == d or host.endswith("." + d) for d in ISSUER_DOMAINS):
+        raise ValueError(f"a fact is checked on an issuer's page ({', '.join(ISSUER_DOMAINS)})")
+    return url
+
+
 HttpsLink = Annotated[str, AfterValidator(_allowed_https)]
+# Not a link users follow (checks are for editors), so the issuer domains, not the link
+# allow-list, decide.
+IssuerPage = Annotated[str, AfterValidator(_issuer_page)]
 Text = Annotated[str, Field(min_length=1)]
 ButtonLabel = Annotated[str, Field(min_length=1, max_length=BUTTON_LABEL_MAX)]
 IsoDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2})?$")]
+IsoDay = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
 class Schema(BaseModel):
@@ -54,21 +77,52 @@ class Schema(BaseModel):
 
 
 class Source(Schema):
-    name: Text
+    publisher: Text
+    title: Text
     short: Text
     url: HttpsLink | None = None
     published: IsoDate | None = None
     cites: list[str] = []
+    # A source with no public link (a guide we hold a copy of) points readers at the issuers
+    # whose sites confirm what it says; the sources page links those instead.
+    confirm_at: list[str] = []
+
+    @model_validator(mode="after")
+    def _has_a_way_to_check(self) -> Source:
+        if self.url is None and not self.confirm_at:
+            raise ValueError("a source needs a url, or confirm_at naming issuers that confirm it")
+        return self
 
 
-class Checked(Schema):
-    """Where a fact was checked against its issuer, when, and the words that support it."""
+# How the words of a check were read: on the issuer's page, from our search tool's archived copy
+# of it ("stored copy") or on the web ("live page"); or, where neither was at hand, in a copy of
+# the issuer's words on someone else's site ("copy elsewhere", which then names it in copy_url).
+ON_THE_ISSUERS_PAGE = ("stored copy", "live page")
+Via = Literal["stored copy", "live page", "copy elsewhere"]
 
-    url: Annotated[str, Field(pattern=r"^https?://")]
-    on: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-    quote: Text
-    # The stored copy the quote was read in, when it was not the official page itself.
-    read_in: Annotated[str, Field(pattern=r"^https?://")] | None = None
+
+class Check(Schema):
+    """One issuer page a figure was checked against."""
+
+    url: IssuerPage
+    date: IsoDay  # the day it was read ("on" would be a YAML boolean)
+    via: Via
+    quote: Text  # the words that support the figure, as the issuer words them
+    # Where the words were read, when that was not the issuer's page (via: copy elsewhere).
+    copy_url: Annotated[str, Field(pattern=r"^https?://")] | None = None
+
+    @model_validator(mode="after")
+    def _says_where_it_was_read(self) -> Check:
+        if (self.via == "copy elsewhere") != (self.copy_url is not None):
+            raise ValueError(
+                "via: copy elsewhere needs copy_url (the page the words were read on),"
+                " and only it has one"
+            )
+        return self
+
+    @property
+    def on_the_issuers_page(self) -> bool:
+        return self.via in ON_THE_ISSUERS_PAGE
 
 
 class Fact(Schema):
@@ -79,8 +133,24 @@ class Fact(Schema):
     source: str
     as_of: IsoDate | None
     projection: bool = False
+    projection_from: IsoDate | None = None  # the base year of a projection ("2024" in 2024–34)
     superseded_by: str | None = None
-    checked: Checked | None = None
+    # Exactly one of: checked on the issuer's own page(s), or shown as a guide's claim.
+    checked: list[Check] = []
+    claim_of: str | None = None  # the guide (a source key) whose claim this is
+    confirm_at: str | None = None  # the issuer (a source key) whose site settles it
+    note: str | None = None  # for editors
+
+    @model_validator(mode="after")
+    def _checked_or_claimed(self) -> Fact:
+        if bool(self.checked) == bool(self.claim_of):
+            raise ValueError(
+                "a fact needs either `checked` (the issuer's url, the date and the words that"
+                " support it) or `claim_of` (the guide whose claim it is), and not both"
+            )
+        if self.projection_from and not self.projection:
+            raise ValueError("projection_from is only for a projection")
+        return self
 
     def worded(self, language: str) -> str:
         return self.text if isinstance(self.text, str) else self.text[language]
@@ -200,6 +270,16 @@ class PlanWords(Schema):
     personas: dict[str, PersonaWords]
 
 
+class GlanceWords(Schema):
+    """A credential in one short block, for "Compare all"."""
+
+    exam: Text
+    fee: Text
+    prerequisites: Text
+    renewal: Text
+    source: Text  # the {cite:...} of the figures above
+
+
 class CredentialWords(Schema):
     name: Text
     setting: Text
@@ -210,6 +290,7 @@ class CredentialWords(Schema):
     fee: Text
     pay: Text
     renewal: Text
+    glance: GlanceWords
 
 
 class CertWords(Schema):
@@ -233,9 +314,9 @@ class TopicWords(Schema):
 
 
 class SourceListWords(Schema):
-    entry: Text  # {short} {name} {dates} {about} {cites} {link}
+    entry: Text  # {short} {publisher} {title} {dates} {about} {cites} {link}
     link: Text  # {url} {host}
-    no_link: Text
+    confirm_at: Text  # {links}: where to confirm what a source with no public link says
     live_site: Text  # the date line of a source with no dated figure
     cites: Text  # {sources}
     about: dict[str, Text]  # per source id in content/facts.yaml
@@ -255,8 +336,13 @@ class DateWords(Schema):
     day: Text  # {weekday} {day} {month} {year}: a calendar day
     time: Text  # {hour} {minute}: a time of day, 24-hour
     undated: Text
-    projection: Text
-    cite: Text
+    projection: Text  # {year}
+    projection_period: Text  # {start} {end}: "projection for 2024–34" ({end} is two digits)
+    cite: Text  # {source} {date}
+    checked: Text  # {date}: the date line of a figure read on an issuer's undated page
+    copied: Text  # {date}: the same, when the issuer's words were read only in a copy elsewhere
+    quoted: Text  # {source} {date} {guide}: a figure a guide quotes from someone else
+    confirm: Text  # {cite} {host}: where to confirm a figure no issuer page confirmed
 
 
 class WelcomeWords(Schema):
@@ -317,8 +403,10 @@ class PlanMessages(Schema):
 class CertMessages(Schema):
     menu: Text
     card: Text
-    compare_title: Text
-    compare_row: Text
+    compare_title: Text  # {number} {total}
+    compare_row: (
+        Text  # {code} {name} {issuer} {level} {exam} {fee} {prerequisites} {renewal} {source}
+    )
     compare_footer: Text
 
 

@@ -100,7 +100,7 @@ async def test_the_console_saves_the_salary_chart_and_switches_language(tmp_path
     english, spanish = tmp_path / "salary-en.png", tmp_path / "salary-es.png"
     assert f"Saved as {english}" in output
     assert english.read_bytes().startswith(b"\x89PNG")
-    assert "Median, all billers and coders: BLS, May 2024" in output, "the caption is shown"
+    assert "BLS median, records specialists: BLS, May 2024" in output, "the caption is shown"
     assert "Desde ahora te escribo en español" in output
     assert f"Guardado en {spanish}" in output
     assert spanish.read_bytes().startswith(b"\x89PNG")

@@ -265,13 +265,14 @@ async def test_a_spanish_telegram_user_goes_from_start_to_a_plan_in_spanish(
         assert not step.messages and len(step.edits) == 1
     result = user.last_message
     assert result.text.splitlines()[0] == "🩺 Lo que más te conviene es la codificación médica."
-    assert "BLS, mayo de 2024" in result.text and "proyección a 2032" in result.text
+    assert "BLS, mayo de 2024" in result.text and "proyección para 2024–34" in result.text
     plan = await user.tap("Quiero trabajar desde casa")
     text = plan.messages[0].text
     assert "Quiero trabajar desde casa · Codificación médica" in text
     assert "remote medical coder" in text, "the keyword employers search for stays in English"
     assert "Días 61 a 90" in text
-    assert "150 preguntas en 5 horas y 40 minutos, a libro abierto" in text, "worded figure"
+    worded = "100 preguntas de opción múltiple en 4 horas, con tus libros de códigos abiertos"
+    assert worded in text, "worded figure"
     assert "¿Te escribo los días 30, 60 y 90?" in plan.last.text
     assert len(user.messages) == 3
 

@@ -137,6 +137,14 @@ def test_tryout_plays_through_in_spanish(dialogue: Dialogue) -> None:
     assert "Haz el cuestionario" in text
 
 
+# A tryout fact read on CMS's page says "checked"; one whose words were read only in a copy on
+# another site says that instead: both with the month they were read.
+CMS_CITE = {
+    "en": r"\(CMS, (checked|read in a copy of its text,) November 2026\)",
+    "es": r"\(CMS, (consultado en|leído en una copia de su texto,) noviembre de 2026\)",
+}
+
+
 def test_each_task_explains_its_right_answer(dialogue: Dialogue, content: Content) -> None:
     for language, person in (("en", Person(language_code="en")), ("es", SPANISH)):
         user = DialogueUser(dialogue, person=person)
@@ -146,7 +154,7 @@ def test_each_task_explains_its_right_answer(dialogue: Dialogue, content: Conten
             right = right_label(user, dialogue)
             feedback = user.tap(wrong_label(user, dialogue)).replies[0].text
             assert f"<b>{right}</b>" in feedback, (language, task.id, "names the right answer")
-            assert re.search(r"\(CMS, [^)]+\)", feedback), (language, task.id, "cites CMS")
+            assert re.search(CMS_CITE[language], feedback), (language, task.id, "cites CMS")
             assert visible_length(feedback) <= 1000, (language, task.id)
             user.tap_data(user.screen.keyboard[0][0].data)  # next
             step = dialogue.tryout.current_step(user.state)
@@ -433,9 +441,11 @@ def test_every_tryout_code_and_rule_is_a_checked_fact(content: Content) -> None:
     assert {"icd_e11_40", "icd_e10_40", "icd_e11_9", "icd_s83_241a", "hcpcs_a0429"} <= used
     for key in used:
         fact = content.facts.facts[key]
-        assert fact.checked is not None, key
-        assert fact.checked.url.startswith("https://") and fact.checked.quote, key
-        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", fact.checked.on), key
+        assert fact.source == "cms" and fact.checked and not fact.claim_of, key
+        for check in fact.checked:
+            assert check.quote.strip(), key
+            # Words read on someone else's site say where; the issuer's page is still named.
+            assert (check.via == "copy elsewhere") == bool(check.copy_url), key
 
 
 def test_every_tryout_screen_fits_a_phone(dialogue: Dialogue, content: Content) -> None:
