@@ -534,6 +534,15 @@ def test_the_result_with_both_feelings_still_fits_a_phone(dialogue: Dialogue) ->
         )
         assert visible_length(result.text) <= 1000, track
         assert "The coding tasks were not for you." in result.text
+        # The Why keeps the feelings and the quiz's strongest reasons, four lines in all.
+        why = result.text.split("<b>Why</b>\n")[1].split("\n\n")[0].splitlines()
+        strongest = dialogue.content.words("en").quiz.questions[reasons[0][0]]
+        assert why[:3] == [
+            "• The coding tasks were not for you.",
+            "• You enjoyed the billing tasks.",
+            f"• {strongest.options[reasons[0][1]].reason}",
+        ], track
+        assert len(why) == 4, track
 
 
 def test_switching_language_mid_tryout_redraws_the_task(dialogue: Dialogue) -> None:
