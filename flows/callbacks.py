@@ -49,7 +49,16 @@ class Act(StrEnum):
     TRY_NEXT = "tn"  # tn:<version>: on from a task's feedback
     TRY_FEEL = "tf"  # tf:<version>:<step>:<feeling>
     TRY_AGAIN = "tr"  # tr:<version>: start the tryout over
-    SHOW_RESULT = "rv"  # the quiz result as it stands now, in a new message
+    PLAN_PAGE = "pp"  # pp:<persona>:<track>:<phase index>: one phase of a plan, in place
+    MAKE_MINE = "pa"  # pa:<persona>:<track>:<phase index>: make this plan the user's own
+    MY_PLAN = "mp"  # the user's own plan, in a new message
+    # rp:<persona>:<track>:<phase index>: check in on this plan, from its own page
+    REMIND_HERE = "rp"
+    HOME = "h"  # h:new (the home screen in a new message) or h:here (in place of this one)
+    MY_RESULT = "mr"  # the user's result, in a new message
+    MY_CHECKINS = "mc"  # what /reminders shows, in a new message
+    RETAKE = "ry"  # ry:<version>: yes, throw the result away and start the quiz again
+    CARD_PAGE = "cg"  # cg:<credential>:<page index>: a long card's next page, in place
 
 
 _NUMBER = r"\d{1,9}"
@@ -83,7 +92,15 @@ _SHAPES: dict[Act, tuple[str, ...]] = {
     Act.TRY_NEXT: (_NUMBER,),
     Act.TRY_FEEL: (_NUMBER, r"\d{1,2}", r"\d"),
     Act.TRY_AGAIN: (_NUMBER,),
-    Act.SHOW_RESULT: (),
+    Act.PLAN_PAGE: (_WORD, _WORD, r"\d"),
+    Act.MAKE_MINE: (_WORD, _WORD, r"\d"),
+    Act.MY_PLAN: (),
+    Act.REMIND_HERE: (_WORD, _WORD, r"\d"),
+    Act.HOME: (r"new|here",),
+    Act.MY_RESULT: (),
+    Act.MY_CHECKINS: (),
+    Act.RETAKE: (_NUMBER,),
+    Act.CARD_PAGE: (_WORD, r"\d"),
 }
 
 

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from flows.checkins import ZONES
 from flows.schema import (
+    AskWords,
     CertWords,
     Content,
     Credentials,
@@ -217,6 +218,8 @@ def _check_language(content: Content, words: LanguageWords, folder: Path) -> Non
             quiz_file,
             f"questions.{question.id}.options",
         )
+    tension_ids = [t.id for t in content.quiz.result.tensions]
+    _same_keys(tension_ids, words.quiz.tensions, quiz_file, "tensions")
     _same_keys([p.id for p in content.plans.personas], words.plans.personas, plans_file, "personas")
     _same_keys(content.plans.phases, words.plans.phases, plans_file, "phases")
     _same_keys(content.plans.tracks, words.plans.tracks, plans_file, "tracks")
@@ -294,6 +297,7 @@ def _check_references(content: Content, root: Path) -> None:
     question_ids = [q.id for q in content.quiz.questions]
     if len(set(question_ids)) != len(question_ids):
         raise ContentError(f"{root / 'quiz.yaml'}: questions: ids must be unique")
+    _check_result_rules(content, root / "quiz.yaml")
     _check_guide(content.guide, content.facts, root / "guide.yaml")
     _check_tryout(content, root / "tryout.yaml")
 
@@ -343,6 +347,22 @@ def _check_tryout_words(content: Content, words: LanguageWords, folder: Path) ->
         _same_keys(pulling, reasons, path, f"reasons.{side}")
 
 
+def _check_result_rules(content: Content, path: Path) -> None:
+    """Every answer the result rules name ("question.option") is one the quiz asks."""
+    rules = content.quiz.result
+    known = {f"{q.id}.{o.id}" for q in content.quiz.questions for o in q.options}
+    named = [(f"result.tensions.{t.id}", t.answer) for t in rules.tensions]
+    named += [("result.remote_figure_unless", ref) for ref in rules.remote_figure_unless]
+    named += [
+        (f"result.turns_away.{track}", ref)
+        for track, refs in rules.turns_away.items()
+        for ref in refs
+    ]
+    for where, ref in named:
+        if ref not in known:
+            raise ContentError(f"{path}: {where}: unknown answer {ref!r}")
+
+
 def _check_guide(guide: Guide, facts: Facts, path: Path) -> None:
     for field, values in (
         ("id", [t.id for t in guide.topics]),
@@ -377,6 +397,7 @@ def _load_language(folder: Path, facts: Facts) -> LanguageWords:
         ("certs", CertWords),
         ("guide", GuideWords),
         ("tryout", TryoutWords),
+        ("asks", AskWords),
     ):
         path = folder / f"{part}.yaml"
         raw = raw_messages if part == "messages" else _read_yaml(path)
@@ -411,4 +432,19 @@ def load_content(root: Path | None = None, default_language: str = "en") -> Cont
     _check_references(content, root)
     for folder in folders:
         _check_language(content, content.languages[folder.name], folder)
+    _check_asks(content, root)
     return content
+
+
+def _check_asks(content: Content, root: Path) -> None:
+    """Every ask names a real section, and every language asks for the same sections."""
+    from flows.ask.sections import section_ids
+
+    known = section_ids(content)
+    default = content.words(content.default_language).asks.asks
+    for language, words in content.languages.items():
+        path = root / language / "asks.yaml"
+        unknown = [key for key in words.asks.asks if key not in known]
+        if unknown:
+            raise ContentError(f"{path}: asks: no such section: {', '.join(unknown)}")
+        _same_keys(default, words.asks.asks, path, "asks")

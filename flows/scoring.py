@@ -21,6 +21,10 @@ class Verdict:
     reasons: tuple[tuple[str, str], ...]
     # (side, feeling id) of each tryout side that moved the result, in the order taken.
     feelings: tuple[tuple[Side, str], ...] = ()
+    # The tryout's sides that felt right (pulled toward their own track) and those that
+    # were "not for me" (pulled away from it).
+    drawn_to: frozenset[Side] = frozenset()
+    turned_from: frozenset[Side] = frozenset()
 
 
 def _pull(option: QuizOption) -> int:
@@ -47,7 +51,17 @@ def score(quiz: Quiz, answers: Sequence[int], feelings: Sequence[FeelingPull] = 
     else:
         track = "coding" if coding_percent > billing_percent else "billing"
     moved_by = tuple((f.side, f.feeling) for f in feelings if f.coding or f.billing)
-    return Verdict(track, coding_percent, billing_percent, _reasons(track, picked), moved_by)
+    drawn_to = frozenset(f.side for f in feelings if f.own > 0)
+    turned_from = frozenset(f.side for f in feelings if f.other > 0)
+    return Verdict(
+        track,
+        coding_percent,
+        billing_percent,
+        _reasons(track, picked),
+        moved_by,
+        drawn_to,
+        turned_from,
+    )
 
 
 Picked = list[tuple[int, str, QuizOption]]  # (question order, question id, chosen option)

@@ -19,7 +19,7 @@ from flows.state import ChatState, Person
 from flows.tryout.model import Bill, FeelingPull
 from tests.bot_harness import running_bot
 from tests.chat_double import DialogueUser
-from tests.screens import visible_length
+from tests.screens import RESULT_ANSWERS, tryout_feelings, visible_length
 from tests.stub_bot_api import StubBotApi
 
 SPANISH = Person(first_name="Lupe", language_code="es")
@@ -247,19 +247,31 @@ def test_tryout_after_the_quiz_updates_the_result_and_says_what_changed(
     user.state = user.state.model_copy(update={"track": "both"})
     play_tryout(user, dialogue, coding="I enjoyed it", billing="Not for me")
     text = user.text()
-    assert "Your result changed:</b> billing and coding → <b>coding</b>" in text
+    assert (
+        "📊 <b>Your result changed.</b>\n"
+        "Before: 🔁 <b>A combined billing-and-coding role</b> fits you best\n"
+        "Now: 🩺 A clear lean toward <b>medical coding</b>"
+    ) in text
     assert user.state.track == "coding", "the plans follow the updated result"
     result = user.tap("See my result").replies[0]
     assert not result.replace, "the result comes below the closing screen"
-    assert "Your best fit is <b>medical coding</b>" in result.text
-    why = result.text.split("<b>Why</b>")[1]
-    assert why.index("You enjoyed the coding tasks.") < why.index("billing tasks were not")
+    assert result.text.startswith("🩺 A clear lean toward <b>medical coding</b>\n")
+    assert "Your answers and the tryout: roughly 70% coding" in result.text
+    why = result.text.split("<b>Why</b>\n")[1].splitlines()
+    assert why[:2] == ["• You enjoyed the coding tasks.", "• The billing tasks were not for you."]
+    assert why[2].startswith("<b>Why not billing:</b>")
 
 
 def test_an_ok_feeling_keeps_the_result_and_says_so(dialogue: Dialogue, content: Content) -> None:
     user = DialogueUser(dialogue, state=finished_quiz(content, balanced_answers(content)))
     play_tryout(user, dialogue, coding="It was OK", billing="It was OK")
-    assert "Your result is still <b>billing and coding</b> (coding 50%)" in user.text()
+    assert (
+        "📊 Your result stays the same: 🔁 <b>A combined billing-and-coding role</b> fits you best."
+        in user.text()
+    )
+    result = user.tap("See my result").replies[0].text
+    assert "Your answers: roughly 50% coding" in result, "an OK tryout moved nothing"
+    assert "tasks" not in result.split("<b>Why")[1]
 
 
 def test_feelings_given_before_the_quiz_count_once_it_is_done(dialogue: Dialogue) -> None:
@@ -331,9 +343,11 @@ def test_typing_during_the_tryout_points_at_the_buttons(dialogue: Dialogue) -> N
     user.tap("Start")
     user.tap(right_label(user, dialogue))
     user.tap("Next")
-    reply = dialogue.text(user.state, user.person).replies[0]
+    outcome = dialogue.text(user.state, user.person, "purple elephants dancing")
+    reply = outcome.replies[0]
     assert reply.text.startswith("Please tap one of the buttons")
     assert "Task 2 of 6" in reply.text and reply.keyboard
+    assert not outcome.changed
 
 
 def test_a_finished_tryout_offers_to_go_again(dialogue: Dialogue, content: Content) -> None:
@@ -411,9 +425,10 @@ def test_malformed_tryout_data_is_refused(dialogue: Dialogue, data: str) -> None
     assert not outcome.changed
 
 
-def test_see_my_result_without_a_result_is_out_of_date(dialogue: Dialogue) -> None:
-    outcome = DialogueUser(dialogue).tap_data(encode(Act.SHOW_RESULT))
-    assert outcome.notice == "That button is out of date. Here is where you are."
+def test_see_my_result_without_a_result_leads_to_the_quiz(dialogue: Dialogue) -> None:
+    outcome = DialogueUser(dialogue).tap_data(encode(Act.MY_RESULT))
+    labels = [b.label for row in outcome.replies[0].keyboard for b in row]
+    assert "▶ Start the quiz" in labels and not outcome.changed
 
 
 def test_forget_erases_the_tryout(dialogue: Dialogue) -> None:
@@ -523,26 +538,24 @@ async def test_try_through_telegram_resumes_after_a_restart(
     stub.assert_no_violations()
 
 
-def test_the_result_with_both_feelings_still_fits_a_phone(dialogue: Dialogue) -> None:
-    from flows.scoring import Verdict
-
-    reasons = tuple((q.id, q.options[0].id) for q in dialogue.content.quiz.questions[:3])
-    feelings = (("coding", "not_for_me"), ("billing", "enjoyed"))
-    for track in ("coding", "billing", "both"):
-        result = dialogue.views.result(
-            "en", Verdict(track, 50, 50, reasons, feelings), 1, replace=True
-        )
-        assert visible_length(result.text) <= 1000, track
-        assert "The coding tasks were not for you." in result.text
-        # The Why keeps the feelings and the quiz's strongest reasons, four lines in all.
-        why = result.text.split("<b>Why</b>\n")[1].split("\n\n")[0].splitlines()
-        strongest = dialogue.content.words("en").quiz.questions[reasons[0][0]]
-        assert why[:3] == [
-            "• The coding tasks were not for you.",
-            "• You enjoyed the billing tasks.",
-            f"• {strongest.options[reasons[0][1]].reason}",
-        ], track
-        assert len(why) == 4, track
+def test_the_why_puts_the_feelings_first_and_keeps_the_strongest_answer(
+    dialogue: Dialogue,
+) -> None:
+    state = ChatState(version=9, step=RESULT, answers=RESULT_ANSWERS["billing-strong"])
+    plain = dialogue._result(state, "en", replace=True).text
+    quiz_why = plain.split("<b>Why</b>\n")[1].splitlines()
+    felt = tryout_feelings(dialogue)["not_for_me-enjoyed"]
+    tried = state.model_copy(update={"tryout": felt, "tryout_phase": 1})
+    result = dialogue._result(tried, "en", replace=True).text
+    why = result.split("<b>Why</b>\n")[1].splitlines()
+    assert why[:3] == [
+        "• The coding tasks were not for you.",
+        "• You enjoyed the billing tasks.",
+        quiz_why[0],
+    ]
+    assert why[3].startswith("<b>Why not coding:</b>"), "three lines in all, as without"
+    summary = dialogue.content.words("en").messages.result.summary["billing"]
+    assert summary in plain and summary not in result, "the feelings say more than the summary"
 
 
 def test_switching_language_mid_tryout_redraws_the_task(dialogue: Dialogue) -> None:
@@ -566,3 +579,106 @@ def test_a_double_tap_on_the_last_feeling_keeps_the_closing_screen(
     again = user.tap_data(last_feeling)
     assert again.notice == "Got it, one tap is enough 👍" and not again.changed
     assert again.replies[0].text == closing, "still says what changed"
+
+
+# ---- the result's honest "neither" ------------------------------------------------------------
+
+
+def tried(state: ChatState, dialogue: Dialogue, felt: str) -> ChatState:
+    return state.model_copy(update={"tryout": tryout_feelings(dialogue)[felt], "tryout_phase": 1})
+
+
+def labels_of(reply) -> list[str]:
+    return [button.label for row in reply.keyboard for button in row]
+
+
+def test_not_for_me_on_both_sides_is_neither_whatever_the_answers(dialogue: Dialogue) -> None:
+    state = ChatState(version=9, step=RESULT, answers=RESULT_ANSWERS["coding-strong"])
+    result = dialogue._result(tried(state, dialogue, "not_for_me-not_for_me"), "en", replace=True)
+    assert result.text.startswith("🧭 <b>Neither path pulls you strongly yet</b>")
+    assert "Neither half of the tryout felt right for you" in result.text
+    assert "Some of your answers turn away" not in result.text, "the answers did not"
+    labels = labels_of(result)
+    assert "🧪 Try the job (2 minutes)" not in labels, "they just did"
+    assert "↺ Retake the quiz" in labels
+
+
+def test_enjoying_a_side_lifts_a_neither_from_the_answers(dialogue: Dialogue) -> None:
+    state = ChatState(version=9, step=RESULT, answers=RESULT_ANSWERS["neither"])
+    plain = dialogue._result(state, "en", replace=True)
+    assert "Some of your answers turn away" in plain.text
+    assert "🧪 Try the job (2 minutes)" in labels_of(plain), "a taste of the work may tell more"
+    result = dialogue._result(tried(state, dialogue, "enjoyed-ok"), "en", replace=True)
+    assert "lean toward <b>medical coding</b>" in result.text.splitlines()[0]
+    assert "• You enjoyed the coding tasks." in result.text
+
+
+def test_a_neither_from_the_answers_shows_how_a_side_felt(dialogue: Dialogue) -> None:
+    state = ChatState(version=9, step=RESULT, answers=RESULT_ANSWERS["neither"])
+    result = dialogue._result(tried(state, dialogue, "not_for_me-ok"), "es", replace=True)
+    assert result.text.startswith("🧭")
+    assert "Algunas de tus respuestas se alejan" in result.text
+    assert "• Las tareas de codificación no son para ti." in result.text
+
+
+# ---- home, and what people type --------------------------------------------------------------
+
+
+def test_home_offers_the_tryout(dialogue: Dialogue, content: Content) -> None:
+    user = DialogueUser(dialogue, state=finished_quiz(content, balanced_answers(content)))
+    home = user.command("start").replies[0]
+    assert "🧪 Try the job (2 minutes)" in labels_of(home)
+    user.tap("Try the job (2 minutes)")
+    assert "6 short tasks" in user.text()
+
+
+def in_a_task(dialogue: Dialogue, language: str = "en") -> DialogueUser:
+    user = DialogueUser(dialogue, person=Person(language_code=language))
+    user.command("try")
+    user.tap(user.screen.keyboard[0][0].label)
+    return user
+
+
+def test_a_typed_question_in_the_tryout_is_answered_and_the_task_comes_back(
+    dialogue: Dialogue,
+) -> None:
+    user = in_a_task(dialogue)
+    outcome = dialogue.text(user.state, user.person, "how much do coders make?")
+    assert len(outcome.replies) == 2 and not outcome.changed
+    assert "$" in outcome.replies[0].text
+    assert "Task 1 of 6" in outcome.replies[1].text and not outcome.replies[1].replace
+
+
+def test_a_typed_answer_or_feeling_counts_as_its_tap(dialogue: Dialogue) -> None:
+    user = in_a_task(dialogue)
+    code = right_label(user, dialogue).split(" · ")[0]
+    asked = user.send(f"is it {code}?").replies
+    assert "Task 1 of 6" in asked[-1].text and asked[-1].keyboard[0][0].data.startswith("ta:")
+    assert dialogue.tryout.position(user.state) == 0, "a question is not an answer"
+    outcome = user.send(f"I think {code.lower()}")
+    assert "Right!" in outcome.replies[0].text
+    user.tap("Next")
+    wrong = wrong_label(user, dialogue)
+    assert "Not quite" in user.send(wrong.lower()).replies[0].text, "a label counts too"
+    while dialogue.tryout.current_step(user.state) is None or (
+        dialogue.tryout.current_step(user.state).task is not None
+    ):
+        if dialogue.tryout.reviewing(user.state):
+            user.tap("Next")
+        else:
+            user.tap(right_label(user, dialogue))
+    outcome = user.send("me gustó")
+    assert outcome.state.tryout[-1] == 0, "the Spanish label of 'I enjoyed it'"
+    assert "Noted. Now the billing side" in outcome.replies[0].text
+
+
+@pytest.mark.parametrize(
+    ("typed", "language", "expected"),
+    [("can I try it?", "en", "6 short tasks"), ("quiero probar", "en", "6 tareas cortas")],
+)
+def test_asking_to_try_opens_the_tryout(
+    dialogue: Dialogue, typed: str, language: str, expected: str
+) -> None:
+    user = DialogueUser(dialogue, person=Person(language_code=language))
+    outcome = dialogue.text(user.state, user.person, typed)
+    assert expected in outcome.replies[0].text

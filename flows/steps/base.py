@@ -9,11 +9,14 @@ from flows.checkins import CheckinCalendar, CheckinChange, split_plan_key
 from flows.export import PlanExport
 from flows.followup import FollowUpViews
 from flows.guide import GuideBook
+from flows.home.screens import HomeScreens
 from flows.plans import Plan, PlanBook
 from flows.quiz import RESULT, QuizMachine
 from flows.replies import Outcome, Reply
+from flows.result.reading import Reading, read
+from flows.result.screens import ResultScreens
 from flows.schema import TRACKS, Content
-from flows.scoring import Verdict, score
+from flows.scoring import score
 from flows.state import ChatState, Person
 from flows.tryout.model import TryoutPlan
 from flows.tryout.screens import TryoutScreens
@@ -42,6 +45,8 @@ class Steps:
     exports: PlanExport
     tryout: TryoutPlan
     tryout_screens: TryoutScreens
+    results: ResultScreens
+    home_screens: HomeScreens
 
     def _say(
         self,
@@ -59,10 +64,6 @@ class Steps:
             checkins=checkins,
         )
 
-    def _verdict(self, state: ChatState) -> Verdict:
-        """The quiz result, with how the tryout felt counted in."""
-        return score(self.content.quiz, state.answers, self.tryout.pulls(state))
-
     def _plan(self, language: str, persona: str, track: str) -> Plan | None:
         """The plan for a persona and track from a button or the database; None if either
         is unknown (an old button, or content that changed)."""
@@ -73,12 +74,19 @@ class Steps:
     def _plan_named(self, language: str, key: str) -> Plan | None:
         return self._plan(language, *split_plan_key(key))
 
-    def _current_plan(self, state: ChatState, language: str) -> Plan | None:
-        """The plan the user looked at last."""
-        track = state.plan_track or state.track
-        if state.persona is None or track is None:
-            return None
-        return self._plan(language, state.persona, track)
+    def _has_result(self, state: ChatState) -> bool:
+        return state.step == RESULT and len(state.answers) == self.quiz.total
+
+    def _reading(self, state: ChatState) -> Reading:
+        """What the user's finished quiz says (state.step is RESULT), with how the tryout
+        felt counted in."""
+        verdict = score(self.content.quiz, state.answers, self.tryout.pulls(state))
+        return read(self.content.quiz, state.answers, verdict)
+
+    def _result(self, state: ChatState, language: str, *, replace: bool) -> Reply:
+        reading = self._reading(state)
+        personas = self.views.persona_buttons(language, reading.verdict.track)
+        return self.results.result(language, reading, state.version, personas, replace=replace)
 
     def current_view(self, turn: Turn) -> Reply:
         """Where the user is now, drawn in place of the message they tapped."""
@@ -86,8 +94,7 @@ class Steps:
         if self.quiz.in_quiz(state):
             return self.views.question(language, state, replace=True)
         if state.step == RESULT:
-            verdict = self._verdict(state)
-            return self.views.result(language, verdict, state.version, replace=True)
+            return self._result(state, language, replace=True)
         welcome = self.views.welcome(language, turn.person.first_name, None, state.version)
         return Reply(welcome.text, welcome.keyboard, replace=True)
 

@@ -115,9 +115,10 @@ class ClosingWords(_Schema):
     title: _Text
     score: _Text  # {right} {total} {coding} {coding_total} {billing} {billing_total}
     learn: _Text
-    changed: _Text  # {before} {after} {before_coding} {after_coding}
-    moved: _Text  # {after} {before_coding} {after_coding}
-    same: _Text  # {after} {after_coding}
+    # {before} {after}: the result's headlines; {before_coding} {after_coding}: its split
+    changed: _Text
+    moved: _Text
+    same: _Text
     no_quiz: _Text
 
 
@@ -132,6 +133,8 @@ class TryoutWords(_Schema):
     feeling_prompt: dict[Side, _Text]
     feelings: dict[str, _Label]
     reasons: dict[Side, dict[str, _Text]]  # per side, per feeling that pulls: the Why line
+    neither: _Text  # the result's "neither" when both halves were "not for me"
+    split: _Text  # the result's split once the tryout moved it: {coding} {billing}
     closing: ClosingWords
     buttons: TryoutButtons
     tasks: dict[str, TaskWords]
@@ -160,6 +163,16 @@ class FeelingPull:
     feeling: str
     coding: int
     billing: int
+
+    @property
+    def own(self) -> int:
+        """Points toward this side's own track."""
+        return self.coding if self.side == "coding" else self.billing
+
+    @property
+    def other(self) -> int:
+        """Points toward the other track: this side was not for them."""
+        return self.billing if self.side == "coding" else self.coding
 
 
 class TryoutPlan:

@@ -3,19 +3,26 @@ the closing screen, rendered from content into transport-neutral replies."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flows.callbacks import Act, encode
 from flows.quiz import RESULT
 from flows.replies import Button, Keyboard, Reply
+from flows.result.reading import Reading, read
 from flows.schema import Content
 from flows.scoring import Verdict, score
 from flows.state import ChatState
 from flows.tryout.model import Side, Task, TryoutPlan, TryoutWords
 
+if TYPE_CHECKING:  # flows.result.screens draws the Why lines with feeling_reasons below
+    from flows.result.screens import ResultScreens
+
 
 class TryoutScreens:
-    def __init__(self, content: Content, plan: TryoutPlan) -> None:
+    def __init__(self, content: Content, plan: TryoutPlan, results: ResultScreens) -> None:
         self.content = content
         self.plan = plan
+        self.results = results  # the result's one-line headline, for what changed
         self.total = len(plan.tasks)
 
     def _words(self, language: str) -> TryoutWords:
@@ -139,8 +146,9 @@ class TryoutScreens:
         words = self._words(language)
         before = after = None
         if state.step == RESULT:
-            before = score(self.content.quiz, state.answers)
-            after = score(self.content.quiz, state.answers, self.plan.pulls(state))
+            quiz, answers = self.content.quiz, state.answers
+            before = read(quiz, answers, score(quiz, answers))
+            after = read(quiz, answers, score(quiz, answers, self.plan.pulls(state)))
         right, totals = self.plan.right_answers(state), self.plan.task_totals()
         right_line = words.closing.score.format(
             right=sum(right.values()),
@@ -164,23 +172,23 @@ class TryoutScreens:
         """See the result the tryout moved, or take the quiz that gives one."""
         buttons = self._words(language).buttons
         if state.step == RESULT:
-            return Button(buttons.see_result, encode(Act.SHOW_RESULT))
+            return Button(buttons.see_result, encode(Act.MY_RESULT))
         return Button(buttons.take_quiz, encode(Act.START))
 
-    def _change(self, language: str, before: Verdict | None, after: Verdict | None) -> str:
-        all_words = self.content.words(language)
-        closing, tracks = all_words.tryout.closing, all_words.messages.tracks
+    def _change(self, language: str, before: Reading | None, after: Reading | None) -> str:
+        """What the feelings did to the result, in the words of its headline."""
+        closing = self._words(language).closing
         if before is None or after is None:
             return closing.no_quiz
         values = {
-            "before": tracks[before.track],
-            "after": tracks[after.track],
-            "before_coding": before.coding_percent,
-            "after_coding": after.coding_percent,
+            "before": self.results.headline(language, before),
+            "after": self.results.headline(language, after),
+            "before_coding": before.coding_share,
+            "after_coding": after.coding_share,
         }
-        if before.track != after.track:
+        if values["before"] != values["after"]:
             return closing.changed.format(**values)
-        if before.coding_percent != after.coding_percent:
+        if before.coding_share != after.coding_share:
             return closing.moved.format(**values)
         return closing.same.format(**values)
 
@@ -193,3 +201,9 @@ def feeling_reasons(words: TryoutWords, verdict: Verdict) -> list[str]:
         for side, feeling in verdict.feelings
         if feeling in words.reasons[side]
     ]
+
+
+def try_job_button(words: TryoutWords) -> Button:
+    """The way into the tryout (/try) from another screen, in a new message, so that screen
+    stays in the chat."""
+    return Button(words.buttons.try_job, encode(Act.TRY_START, "new"))

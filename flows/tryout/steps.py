@@ -69,7 +69,7 @@ class TryoutSteps(Steps):
         """The closing screen. With a quiz result, the feelings now count in it: the screen
         shows the result before and after them, and the track the plans follow is updated."""
         if finished.step == RESULT:
-            finished = finished.model_copy(update={"track": self._verdict(finished).track})
+            finished = finished.model_copy(update={"track": self._reading(finished).verdict.track})
         closing = self.tryout_screens.closing(turn.language, finished, replace=True)
         return self._say(turn.state, closing, new_state=finished)
 
@@ -79,19 +79,9 @@ class TryoutSteps(Steps):
             return self._tryout_out_of_date(turn, tap)
         moved = self.tryout.again(state)
         if state.step == RESULT:  # the feelings no longer count until given again
-            moved = moved.model_copy(update={"track": self._verdict(moved).track})
+            moved = moved.model_copy(update={"track": self._reading(moved).verdict.track})
         screen = self.tryout_screens.current(turn.language, moved, replace=True)
         return self._say(state, screen, new_state=moved)
-
-    def _on_show_result(self, turn: Turn, tap: Tap) -> Outcome:
-        """The quiz result as it stands, tryout included, below the message tapped."""
-        state = turn.state
-        if state.step != RESULT:
-            return self._out_of_date(turn)
-        result = self.views.result(
-            turn.language, self._verdict(state), state.version, replace=False
-        )
-        return self._say(state, result)
 
     def _tryout_out_of_date(self, turn: Turn, tap: Tap) -> Outcome:
         """A tryout button that no longer applies: say so, and redraw the tapped message with
