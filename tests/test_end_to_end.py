@@ -199,7 +199,7 @@ async def test_unknown_command_and_plain_text_get_a_pointer(stub: StubBotApi, bo
     assert "/help" in unknown.last.text
     chat = await user.send("hello there")
     assert "Hi Flo!" in chat.last.text, "a greeting is answered as /start is"
-    assert chat.last.button_texts() == ["▶ Start the quiz"]
+    assert chat.last.button_texts() == ["▶ Start the quiz", "🧪 Try the job (2 minutes)"]
     lost = await user.send("zxcv qwerty")
     assert "🩺 The two roles" in lost.last.button_texts(), "off topic: the guide menu"
 
