@@ -24,11 +24,14 @@ from flows.result.screens import ResultScreens
 from flows.schema import Content
 from flows.state import ChatState, Person
 from flows.steps.base import Turn
+from flows.tryout.model import TryoutPlan
+from flows.tryout.screens import TryoutScreens
 from flows.views import Views
 
 # In the order Telegram's command menu shows them.
 COMMANDS = (
     "start",
+    "try",
     "plan",
     "progress",
     "reminders",
@@ -56,6 +59,8 @@ class Dialogue(AskSteps):
         self.followup = FollowUpViews(content, self.calendar)
         self.exports = PlanExport(self.followup)
         self.results = ResultScreens(content, self.guide)
+        self.tryout = TryoutPlan(content.tryout)
+        self.tryout_screens = TryoutScreens(content, self.tryout, self.results)
         self.home_screens = HomeScreens(content, self.followup)
         self.reader = Reader(content)  # the typed-question index, built once here
         self.asks = AskViews(content, self.views)
