@@ -6,6 +6,8 @@ import hashlib
 import hmac
 import logging
 import sys
+import time
+import traceback
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -42,10 +44,64 @@ class OneLineStartupFailure(logging.Filter):
         return True
 
 
+class ExceptionsWithoutMessages(logging.Filter):
+    """Above DEBUG, a traceback keeps its frames and exception types but drops the
+    exceptions' messages: those can quote what a user sent (a parse error showing the
+    update, a validation error showing its input). At DEBUG they are kept."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.DEBUG and record.exc_info and record.exc_info[1]:
+            record.exc_text = traceback_without_messages(record.exc_info[1])
+        return True
+
+
+def traceback_without_messages(error: BaseException) -> str:
+    chain: list[BaseException] = []
+    while error is not None and error not in chain:
+        chain.append(error)
+        error = error.__cause__ or error.__context__  # type: ignore[assignment]
+    parts = [
+        "Traceback (most recent call last):\n"
+        + "".join(traceback.format_tb(link.__traceback__))
+        + f"{type(link).__module__}.{type(link).__qualname__} (message not logged)"
+        for link in reversed(chain)
+    ]
+    return "\n\nDuring handling of the above, another exception occurred:\n\n".join(parts)
+
+
+class RepeatLimiter(logging.Filter):
+    """One line per WARNING-or-worse message template every `window` seconds; the next
+    one says how many were left out (a flood of identical errors must not fill the disk)."""
+
+    def __init__(self, window: float = 10.0) -> None:
+        super().__init__()
+        self.window = window
+        self._last: dict[tuple[str, int, str], float] = {}
+        self._dropped: dict[tuple[str, int, str], int] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        key = (record.name, record.levelno, str(record.msg))
+        now = time.monotonic()
+        if now - self._last.get(key, -self.window) < self.window:
+            self._dropped[key] = self._dropped.get(key, 0) + 1
+            return False
+        self._last[key] = now
+        dropped = self._dropped.pop(key, 0)
+        if dropped:
+            left_out = f"{dropped} more like this in the last {self.window:.0f}s not logged"
+            record.msg = f"{record.getMessage()} [{left_out}]"
+            record.args = None
+        return True
+
+
 def configure_logging(level: str, secrets: list[str]) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(FORMAT))
+    handler.addFilter(RepeatLimiter())
     handler.addFilter(OneLineStartupFailure())
+    handler.addFilter(ExceptionsWithoutMessages())
     handler.addFilter(RedactSecrets(secrets))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # httpx logs every request URL at INFO, and Bot API URLs contain the token; the job
