@@ -105,7 +105,8 @@ def build_application(settings: Settings, content: Content) -> Application:
 
 def serve(application: Application, settings: Settings) -> None:
     """Run until stopped: as a webhook server when WEBHOOK_URL is set, else long polling."""
-    asyncio.run(lifecycle.run(application, settings, application.bot_data[REQUESTS]))
+    requests, storage = application.bot_data[REQUESTS], application.bot_data[STORAGE]
+    asyncio.run(lifecycle.run(application, settings, requests, storage.check))
 
 
 def _deliver_to(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> Deliver:

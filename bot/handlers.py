@@ -35,6 +35,13 @@ LOG_KEY = "log_key"
 UPLOADS = "uploads"
 
 Step = Callable[[Dialogue, ChatState, Person], Outcome]
+
+
+class StepNotSaved(Exception):
+    """A dialogue step failed before its state was committed (the database refused the
+    write, or is gone): the user must not be told their progress is saved."""
+
+
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
@@ -93,9 +100,12 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step
     person = person_of(update)
     answered = False
     try:
-        outcome = await conversation.step(
-            chat.id, lambda state: step(conversation.dialogue, state, person)
-        )
+        try:
+            outcome = await conversation.step(
+                chat.id, lambda state: step(conversation.dialogue, state, person)
+            )
+        except Exception as error:
+            raise StepNotSaved(type(error).__name__) from error
         if query is not None:
             answered = True
             await query.answer(outcome.notice)
@@ -173,16 +183,20 @@ async def on_group_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log a failure with its context, and tell the user calmly that nothing was lost."""
+    """Log a failure with its context, and tell the user calmly and truthfully whether
+    their last step was saved."""
     if not isinstance(update, Update) or update.effective_chat is None:
         log.error("error outside an update", exc_info=context.error)
         return
     chat_id = update.effective_chat.id
+    saved = not isinstance(context.error, StepNotSaved)
+    cause = context.error if saved else context.error.__cause__  # type: ignore[union-attr]
     log.error(
-        "update=%s chat=%s failed: %s",
+        "update=%s chat=%s failed%s: %s",
         update_kind(update),
         _ref(context, chat_id),
-        type(context.error).__name__,
+        "" if saved else " before its step was saved",
+        type(cause).__name__,
         exc_info=context.error,
     )
     conversation: Conversation = context.bot_data[CONVERSATION]
@@ -193,7 +207,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         state = ChatState()
     language = dialogue.language(state, person_of(update))
     try:
-        await context.bot.send_message(chat_id, dialogue.views.note(language, "error").text)
+        note = dialogue.views.note(language, "error" if saved else "error_not_saved")
+        await context.bot.send_message(chat_id, note.text)
     except TelegramError:
         log.warning("could not send the error notice to chat %s", _ref(context, chat_id))
 

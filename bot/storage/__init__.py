@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 
-from bot.storage.base import Clock, Storage, StorageError
+from bot.storage.base import Clock, Storage, StorageError, StorageGone
 from bot.storage.postgres import PostgresStorage
 from bot.storage.sqlite import SqliteStorage
 
-__all__ = ["Storage", "StorageError", "open_storage"]
+__all__ = ["Storage", "StorageError", "StorageGone", "open_storage"]
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 

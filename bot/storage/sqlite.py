@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import time
 from pathlib import Path
 
 import aiosqlite
 
-from bot.storage.base import Clock, Reminder, Storage, StorageError, upgrades_due
+from bot.storage.base import Clock, Reminder, Storage, StorageError, StorageGone, upgrades_due
 from flows.checkins import CheckinChange
 from flows.state import ChatState
 
@@ -50,6 +51,7 @@ class SqliteStorage(Storage):
         self._db: aiosqlite.Connection | None = None
         # One connection: a transaction must not take in another coroutine's statements.
         self._lock = asyncio.Lock()
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file opened
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -62,13 +64,21 @@ class SqliteStorage(Storage):
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             # isolation_level=None: every statement commits on its own unless we BEGIN.
-            self._db = await aiosqlite.connect(self.path, isolation_level=None)
+            connecting = aiosqlite.connect(self.path, isolation_level=None)
+            # aiosqlite's worker thread is not a daemon: if closing ever hangs (a stuck
+            # disk), it would keep a SIGTERMed process alive past the platform's grace
+            # period. Every commit is already durable when it returns.
+            connecting._thread.daemon = True
+            self._db = await connecting
             await self.db.execute("PRAGMA busy_timeout=5000")
             # WAL + NORMAL: a committed step survives a killed process (only a power cut
             # can lose the last commits); readers never block the writer.
             await self._use_wal()
             await self.db.execute("PRAGMA synchronous=NORMAL")
             await self._prepare_schema()
+            if self.path != ":memory:":
+                opened = os.stat(self.path)
+                self._identity = (opened.st_dev, opened.st_ino)
         except (OSError, sqlite3.Error) as error:
             await self.close()
             raise StorageError(f"Cannot use the SQLite database {self.path}: {error}") from None
@@ -107,6 +117,20 @@ class SqliteStorage(Storage):
             await self.db.execute("ROLLBACK")
             raise
 
+    def check(self) -> None:
+        if self._identity is None:
+            return
+        try:
+            now = os.stat(self.path)
+        except FileNotFoundError:
+            now = None
+        if now is None or (now.st_dev, now.st_ino) != self._identity:
+            raise StorageGone(
+                f"The SQLite database {self.path} was deleted or replaced while the bot was "
+                "running, so nothing the bot writes would be kept. The bot stopped; restore "
+                "the file from a backup (or accept starting empty) and start it again."
+            )
+
     async def close(self) -> None:
         if self._db is not None:
             await self._db.close()
@@ -129,6 +153,7 @@ class SqliteStorage(Storage):
         expected_version: int | None,
         checkins: CheckinChange | None = None,
     ) -> bool:
+        self.check()
         async with self._lock:
             if checkins is None:  # one statement: a transaction of its own
                 return await self._save_state(chat_id, state, expected_version)
@@ -177,6 +202,7 @@ class SqliteStorage(Storage):
         )
 
     async def forget(self, chat_id: int) -> None:
+        self.check()
         async with self._lock:
             await self.db.execute("BEGIN IMMEDIATE")
             try:

@@ -1,0 +1,95 @@
+"""The database under the running `python -m bot`: deleted, refusing writes, and /forget
+leaving nothing behind."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.app import STORAGE
+from flows.schema import Content
+from tests.bot_harness import BotProcess, running_bot
+from tests.quiz_routes import ROUTES, TOTAL, start_quiz
+from tests.stub_bot_api import StubBotApi
+
+NOT_SAVED = "your last step was not saved"
+SAVED = "progress is saved"
+
+
+def delete_database(path: Path) -> None:
+    """What an operator's cleanup script, or a volume detached, does to a live bot."""
+    for leftover in path.parent.glob(f"{path.name}*"):
+        leftover.unlink()
+
+
+async def test_a_deleted_database_stops_the_bot_and_no_reply_claims_a_save(
+    stub: StubBotApi, tmp_path: Path
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    bot = BotProcess(stub, f"sqlite:///{path}", tmp_path / "bot.log")
+    user = stub.user(4201, "Del")
+    try:
+        await bot.start()
+        await start_quiz(user)
+        await user.tap(ROUTES["coding"][0])
+        delete_database(path)
+        reply = await user.tap(ROUTES["coding"][1], reply_timeout=10)
+        texts = " ".join(reply.texts)
+        assert SAVED not in texts, "never claims a save that did not happen"
+        assert f"Question 3 of {TOTAL}" not in texts, "no step is acknowledged"
+        assert NOT_SAVED in texts
+        assert bot.process is not None
+        started = time.monotonic()
+        async with asyncio.timeout(10):
+            code = await bot.process.wait()
+        assert code != 0 and time.monotonic() - started < 10
+    finally:
+        await bot.stop_quietly()
+    log = bot.log()
+    assert "was deleted or replaced" in log and str(path) in log
+    assert not path.exists(), "nothing writes a fresh file behind the operator's back"
+
+
+async def test_a_write_the_database_refuses_is_not_called_saved(
+    stub: StubBotApi, content: Content, tmp_path: Path
+) -> None:
+    user = stub.user(4202, "Ro")
+    async with running_bot(stub, content, f"sqlite:///{tmp_path / 'state.sqlite3'}") as app:
+        await start_quiz(user)
+        storage = app.bot_data[STORAGE]
+
+        async def refuse(*args: object, **kwargs: object) -> bool:
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+
+        original, storage.save = storage.save, refuse
+        reply = await user.tap(ROUTES["coding"][0])
+        assert [m.text for m in reply.messages] == [
+            "Sorry, something went wrong on my side, and your last step was not saved. "
+            "Please try it again in a few minutes."
+        ]
+        assert reply.callback_answer is not None, "the button's spinner stops"
+        storage.save = original
+        again = await user.tap(ROUTES["coding"][0])
+        assert f"Question 2 of {TOTAL}" in again.last.text
+
+
+@pytest.mark.parametrize("language", ["es"])
+async def test_the_not_saved_notice_in_spanish(
+    stub: StubBotApi, content: Content, tmp_path: Path, language: str
+) -> None:
+    user = stub.user(4203, "Sol", language_code=language)
+    async with running_bot(stub, content, f"sqlite:///{tmp_path / 'state.sqlite3'}") as app:
+        await user.send("/start")
+        storage = app.bot_data[STORAGE]
+
+        async def refuse(*args: object, **kwargs: object) -> bool:
+            raise sqlite3.OperationalError("disk I/O error")
+
+        storage.save = refuse
+        reply = await user.tap("▶")
+        assert reply.messages and "no se guardó" in reply.messages[-1].text
+        assert "está guardado" not in reply.messages[-1].text
