@@ -23,7 +23,7 @@ from telegram.ext import (
 
 from bot.conversation import Conversation
 from bot.delivery import deliver, to_markup
-from bot.logs import chat_ref
+from bot.logs import chat_ref, forget_chat_ref
 from flows.dialogue import COMMANDS, Dialogue
 from flows.replies import Outcome
 from flows.state import ChatState, Person
@@ -106,6 +106,8 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step
             )
         except Exception as error:
             raise StepNotSaved(type(error).__name__) from error
+        if outcome.erase:
+            forget_chat_ref(chat.id)
         if query is not None:
             answered = True
             await query.answer(outcome.notice)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import secrets
 import sys
 import time
 import traceback
@@ -110,7 +111,23 @@ def configure_logging(level: str, secrets: list[str]) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+# Chats that used /forget in this process: a salt that gives them a new reference.
+_renamed: dict[int, str] = {}
+MAX_RENAMED = 100_000
+
+
 def chat_ref(chat_id: int, key: str) -> str:
-    """A stable, non-reversible stand-in for a chat id in logs."""
-    digest = hmac.new(key.encode(), str(chat_id).encode(), hashlib.sha256).hexdigest()
-    return digest[:12]
+    """A non-reversible stand-in for a chat id in logs. It links one chat's lines within a
+    UTC day only, and changes at once when the chat uses /forget (see forget_chat_ref)."""
+    day = time.strftime("%Y-%m-%d", time.gmtime())
+    salt = _renamed.get(chat_id, "")
+    message = f"{chat_id}:{day}:{salt}".encode()
+    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()[:12]
+
+
+def forget_chat_ref(chat_id: int) -> None:
+    """After /forget, the chat's later log lines do not link to its earlier ones."""
+    _renamed.pop(chat_id, None)
+    _renamed[chat_id] = secrets.token_hex(8)
+    while len(_renamed) > MAX_RENAMED:
+        del _renamed[next(iter(_renamed))]

@@ -4,6 +4,7 @@ leaving nothing behind."""
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 import time
 from pathlib import Path
@@ -18,6 +19,8 @@ from tests.stub_bot_api import StubBotApi
 
 NOT_SAVED = "your last step was not saved"
 SAVED = "progress is saved"
+# What the bot stores for a chat that chose Spanish and answered questions.
+MARKER = b'"language":"es"'
 
 
 def delete_database(path: Path) -> None:
@@ -93,3 +96,41 @@ async def test_the_not_saved_notice_in_spanish(
         reply = await user.tap("▶")
         assert reply.messages and "no se guardó" in reply.messages[-1].text
         assert "está guardado" not in reply.messages[-1].text
+
+
+def database_bytes(path: Path) -> bytes:
+    """The database file and its WAL, as anyone with the disk could read them."""
+    return b"".join(p.read_bytes() for p in sorted(path.parent.glob(f"{path.name}*")))
+
+
+def refs_of(log: str, handler: str) -> list[str]:
+    return re.findall(rf"chat=(\w+) handler={re.escape(handler)} ", log)
+
+
+async def test_forget_leaves_no_bytes_in_the_database_or_its_wal_even_after_kill_9(
+    stub: StubBotApi, tmp_path: Path
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    bot = BotProcess(stub, f"sqlite:///{path}", tmp_path / "bot.log")
+    user = stub.user(4301, "Wal")
+    try:
+        await bot.start()
+        await start_quiz(user)
+        for label in ROUTES["coding"][:3]:
+            await user.tap(label)
+        await user.send("/language")
+        await user.tap("Español")
+        assert MARKER in database_bytes(path), "the marker is what the bot stores"
+        await user.send("/forget")
+        done = await user.tap("Sí")
+        assert done.messages or done.edits
+        assert MARKER not in database_bytes(path), "gone at once, WAL included"
+        await user.send("/start")
+        await bot.kill()
+        assert MARKER not in database_bytes(path), "and after kill -9"
+    finally:
+        await bot.stop_quietly()
+    log = bot.log()
+    (before,) = set(refs_of(log, "/language"))
+    after = refs_of(log, "/start")[-1]
+    assert before != after, "the log reference does not outlive /forget"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sqlite3
 import time
@@ -13,6 +14,8 @@ import aiosqlite
 from bot.storage.base import Clock, Reminder, Storage, StorageError, StorageGone, upgrades_due
 from flows.checkins import CheckinChange
 from flows.state import ChatState
+
+log = logging.getLogger(__name__)
 
 # Statements that bring the schema from the previous version to each version.
 UPGRADES: dict[int, tuple[str, ...]] = {
@@ -75,6 +78,9 @@ class SqliteStorage(Storage):
             # can lose the last commits); readers never block the writer.
             await self._use_wal()
             await self.db.execute("PRAGMA synchronous=NORMAL")
+            # Deleted rows are overwritten with zeros, not just unlinked from the b-tree:
+            # what /forget deletes does not stay readable in free pages.
+            await self.db.execute("PRAGMA secure_delete=ON")
             await self._prepare_schema()
             if self.path != ":memory:":
                 opened = os.stat(self.path)
@@ -212,6 +218,16 @@ class SqliteStorage(Storage):
             except BaseException:
                 await self.db.execute("ROLLBACK")
                 raise
+            await self._erase_wal()
+
+    async def _erase_wal(self) -> None:
+        """Copy the WAL into the database and empty it: until then, the pages a delete
+        replaced (the chat's answers, persona, time zone) stay readable in the -wal file,
+        even after a kill -9. Waits (busy_timeout) for other processes' readers."""
+        async with self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+            row = await cursor.fetchone()
+        if row is not None and row[0]:
+            log.warning("the WAL could not be emptied after a deletion (a reader held it)")
 
     async def forget_idle(self, idle_seconds: float) -> int:
         async with self._lock:
@@ -222,6 +238,8 @@ class SqliteStorage(Storage):
             )
             forgotten = cursor.rowcount
             await cursor.close()
+            if forgotten:
+                await self._erase_wal()
         return forgotten
 
     async def waiting_reminders(self, due_by: int) -> list[Reminder]:
