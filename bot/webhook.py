@@ -43,17 +43,23 @@ REMEMBERED_UPDATES = 10_000
 
 
 class CappedServer(web.Server):
-    """aiohttp's low-level server, closing connections beyond max_connections at once."""
+    """aiohttp's low-level server with at most max_connections open. Beyond that, the
+    oldest connection that is not being answered (a client yet to send a whole request,
+    or idle between requests) is closed; so clients that connect and dawdle cannot keep
+    Telegram out, and the process never runs out of file descriptors."""
 
     def __init__(self, handler: Any, max_connections: int, **kwargs: Any) -> None:
         super().__init__(handler, **kwargs)
         self.max_connections = max_connections
+        self.busy: set[RequestHandler] = set()  # answering a request right now
 
     def connection_made(self, handler: RequestHandler, transport: asyncio.Transport) -> None:
         super().connection_made(handler, transport)
-        if len(self.connections) > self.max_connections:
-            log.warning("webhook: over %d connections open; closing one", self.max_connections)
-            transport.close()
+        if len(self.connections) <= self.max_connections:
+            return
+        idle = next((c for c in self.connections if c not in self.busy), handler)
+        log.warning("webhook: over %d connections; closing an idle one", self.max_connections)
+        idle.force_close()
 
 
 class WebhookServer:
@@ -65,10 +71,11 @@ class WebhookServer:
         self._secret = settings.webhook_secret.get_secret_value().encode()
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._accepting = True
+        self._server: CappedServer | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         settings = self.settings
-        server = CappedServer(
+        server = self._server = CappedServer(
             self._handle,
             settings.webhook_max_connections,
             # Closes a connection that has sent no complete request head for this long.
@@ -99,6 +106,15 @@ class WebhookServer:
             await runner.cleanup()
 
     async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
+        assert self._server is not None
+        connection = request.protocol
+        self._server.busy.add(connection)
+        try:
+            return await self._answer(request)
+        finally:
+            self._server.busy.discard(connection)
+
+    async def _answer(self, request: web.BaseRequest) -> web.StreamResponse:
         if request.path != self.path:
             return _refuse(404)
         if request.method != "POST":
