@@ -91,3 +91,50 @@ async def test_an_unparseable_update_leaves_no_content_even_at_error_level(
     log = bot.log()
     assert SECRET_NAME not in log and SECRET_WORDS not in log
     assert len(log) < 2000, "a quiet log at ERROR"
+
+
+def start_message(chat_id: int) -> dict[str, Any]:
+    person = {"id": chat_id, "is_bot": False, "first_name": "Wai", "language_code": "en"}
+    return {
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private", "first_name": "Wai"},
+            "from": person,
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        }
+    }
+
+
+async def test_sigterm_with_hundreds_waiting_leaves_the_rest_to_the_next_process(
+    stub: StubBotApi, tmp_path: Path
+) -> None:
+    """Each of 400 users sends /start; SIGTERM arrives once some are answered. The process
+    must exit within the platform's 10 s and confirm only what it answered, so after a
+    restart every user has exactly one welcome."""
+    users = [stub.user(450_000 + n, "Wai") for n in range(400)]
+    bot = BotProcess(stub, f"sqlite:///{tmp_path / 'state.sqlite3'}", tmp_path / "bot.log")
+    try:
+        for user in users:
+            stub.inject_update(start_message(user.chat_id))
+        await bot.start()
+        async with asyncio.timeout(20):
+            while sum(1 for u in users if u.messages) < 30:  # noqa: ASYNC110 - no event
+                await asyncio.sleep(0.01)
+        started = time.monotonic()
+        assert await bot.terminate(wait_seconds=10) == 0
+        assert time.monotonic() - started < 10
+        answered_first = sum(1 for u in users if u.messages)
+        assert answered_first < len(users), "the test stopped the bot mid-load"
+
+        await bot.start()
+        async with asyncio.timeout(60):
+            while not all(u.messages for u in users):  # noqa: ASYNC110 - no event to await
+                await asyncio.sleep(0.05)
+        await asyncio.sleep(1.0)  # any duplicate would arrive by now
+    finally:
+        await bot.stop_quietly()
+    counts = [len(u.messages) for u in users]
+    assert counts == [1] * len(users), {n: counts.count(n) for n in set(counts)}
+    stub.assert_no_violations()
