@@ -88,7 +88,8 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step
     """Run one dialogue step for the update's chat and deliver what it says.
 
     Every callback query is answered, even when something fails, so the button's spinner
-    always stops; failures then reach the error handler.
+    always stops; failures then reach the error handler. The answer is best effort: when
+    Telegram refuses it, the step's messages are delivered all the same.
     """
     conversation: Conversation = context.bot_data[CONVERSATION]
     chat = update.effective_chat
@@ -110,7 +111,15 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step
             forget_chat_ref(chat.id)
         if query is not None:
             answered = True
-            await query.answer(outcome.notice)
+            try:
+                await query.answer(outcome.notice)
+            except TelegramError as error:  # "query is too old" after a long wait: the
+                # spinner is Telegram's to stop now; the step's messages still go out
+                log.warning(
+                    "could not answer callback query in chat %s (%s)",
+                    _ref(context, chat.id),
+                    type(error).__name__,
+                )
         await deliver(context.bot, chat.id, outcome, query, context.bot_data.get(UPLOADS))
     finally:
         if query is not None and not answered:
