@@ -52,7 +52,9 @@ async def _edit(query: CallbackQuery, reply: Reply) -> bool:
     return True
 
 
-async def _send_file(bot: Bot, chat_id: int, reply: Reply, uploads: Uploads) -> None:
+async def _send_file(
+    bot: Bot, chat_id: int, reply: Reply, uploads: Uploads, thread_id: int | None
+) -> None:
     attachment: Attachment = reply.attachment  # type: ignore[assignment]
     key = (attachment.filename, attachment.data)
     known = uploads.get(key) if attachment.shared else None
@@ -63,6 +65,7 @@ async def _send_file(bot: Bot, chat_id: int, reply: Reply, uploads: Uploads) -> 
         caption=attachment.caption or None,
         reply_markup=to_markup(reply.keyboard),
         filename=None if known else attachment.filename,
+        message_thread_id=thread_id,
     )
     files = message.photo if attachment.kind == "photo" else [message.document]
     if attachment.shared and known is None and files and files[-1] is not None:
@@ -75,11 +78,19 @@ async def deliver(
     outcome: Outcome,
     query: CallbackQuery | None,
     uploads: Uploads | None = None,
+    thread_id: int | None = None,
 ) -> None:
+    """Send or edit the outcome's replies; new messages go to the forum topic thread_id
+    (the one the user wrote in), if any."""
     for reply in outcome.replies:
         if reply.attachment is not None:
-            await _send_file(bot, chat_id, reply, {} if uploads is None else uploads)
+            await _send_file(bot, chat_id, reply, {} if uploads is None else uploads, thread_id)
             continue
         if reply.replace and query is not None and await _edit(query, reply):
             continue
-        await bot.send_message(chat_id, reply.text, reply_markup=to_markup(reply.keyboard))
+        await bot.send_message(
+            chat_id,
+            reply.text,
+            reply_markup=to_markup(reply.keyboard),
+            message_thread_id=thread_id,
+        )

@@ -52,6 +52,14 @@ def person_of(update: Update) -> Person:
     return Person(first_name=user.first_name or "", language_code=user.language_code)
 
 
+def topic_of(update: Update) -> int | None:
+    """The forum topic the update came from (a group's, or a private chat's), if any."""
+    message = update.effective_message  # an InaccessibleMessage for an old button
+    if not getattr(message, "is_topic_message", False):
+        return None
+    return getattr(message, "message_thread_id", None)
+
+
 def update_kind(update: Update) -> str:
     for kind in ("callback_query", "message", "edited_message", "my_chat_member"):
         if getattr(update, kind, None) is not None:
@@ -120,7 +128,9 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step
                     _ref(context, chat.id),
                     type(error).__name__,
                 )
-        await deliver(context.bot, chat.id, outcome, query, context.bot_data.get(UPLOADS))
+        await deliver(
+            context.bot, chat.id, outcome, query, context.bot_data.get(UPLOADS), topic_of(update)
+        )
     finally:
         if query is not None and not answered:
             try:
@@ -189,7 +199,10 @@ async def on_group_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         person_of(update), f"https://t.me/{context.bot.username}"
     )
     await context.bot.send_message(
-        message.chat_id, reply.text, reply_markup=to_markup(reply.keyboard)
+        message.chat_id,
+        reply.text,
+        reply_markup=to_markup(reply.keyboard),
+        message_thread_id=topic_of(update),
     )
 
 
@@ -219,7 +232,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     language = dialogue.language(state, person_of(update))
     try:
         note = dialogue.views.note(language, "error" if saved else "error_not_saved")
-        await context.bot.send_message(chat_id, note.text)
+        await context.bot.send_message(chat_id, note.text, message_thread_id=topic_of(update))
     except TelegramError:
         log.warning("could not send the error notice to chat %s", _ref(context, chat_id))
 

@@ -3,7 +3,9 @@ fail, forum topics, odd names and texts, malformed Bot API replies."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import time
 from pathlib import Path
 
 from tests.bot_harness import BotProcess
@@ -35,3 +37,46 @@ async def test_a_callback_answer_that_fails_does_not_cancel_the_step(
         assert not any(SORRY in t for t in texts)
     finally:
         await bot.stop_quietly()
+
+
+def topic_message(chat: dict[str, object], user_id: int, text: str, thread: int) -> dict:
+    return {
+        "message": {
+            "message_id": 10,
+            "message_thread_id": thread,
+            "is_topic_message": True,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": {"id": user_id, "is_bot": False, "first_name": "Top", "language_code": "en"},
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}],
+        }
+    }
+
+
+def sends_to(stub: StubBotApi, chat_id: int) -> list[dict[str, object]]:
+    return [c.params for c in stub.calls_to("sendMessage") if c.params.get("chat_id") == chat_id]
+
+
+async def sent_to(stub: StubBotApi, chat_id: int) -> dict[str, object]:
+    async with asyncio.timeout(10):
+        while not sends_to(stub, chat_id):  # noqa: ASYNC110 - the stub has no event to await
+            await asyncio.sleep(0.02)
+    return sends_to(stub, chat_id)[-1]
+
+
+async def test_replies_go_to_the_forum_topic_the_command_came_from(
+    stub: StubBotApi, tmp_path: Path
+) -> None:
+    bot = bot_for(stub, tmp_path)
+    forum = {"id": -100777, "type": "supergroup", "title": "Career forum", "is_forum": True}
+    private = {"id": 4502, "type": "private", "first_name": "Top"}
+    try:
+        await bot.start()
+        stub.inject_update(topic_message(forum, 4502, "/start@CareerPathTestBot", thread=77))
+        assert (await sent_to(stub, -100777)).get("message_thread_id") == 77
+        stub.inject_update(topic_message(private, 4502, "/help", thread=5))
+        assert (await sent_to(stub, 4502)).get("message_thread_id") == 5
+    finally:
+        await bot.stop_quietly()
+    stub.assert_no_violations()
