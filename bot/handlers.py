@@ -45,11 +45,21 @@ class StepNotSaved(Exception):
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
+# Telegram's own limit for a first name; a self-hosted Bot API server may send longer ones.
+MAX_NAME = 64
+
+
 def person_of(update: Update) -> Person:
     user = update.effective_user
     if user is None:
         return Person()
-    return Person(first_name=user.first_name or "", language_code=user.language_code)
+    return Person(first_name=plain_name(user.first_name or ""), language_code=user.language_code)
+
+
+def plain_name(name: str) -> str:
+    """A name safe to send back: at most MAX_NAME characters, and any lone UTF-16 surrogate
+    (which cannot be encoded to send) replaced with U+FFFD."""
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in name[:MAX_NAME])
 
 
 def topic_of(update: Update) -> int | None:

@@ -22,7 +22,7 @@ import time
 from typing import Any
 
 from telegram import Update
-from telegram.error import Conflict, NetworkError, RetryAfter
+from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
@@ -111,9 +111,13 @@ class UpdateFetcher:
             try:
                 batch = await self._get_updates(poll_seconds=timeout, limit=BATCH)
             except RetryAfter as error:
-                await asyncio.sleep(error.retry_after.total_seconds())  # type: ignore[union-attr]
+                wait = error.retry_after
+                await asyncio.sleep(wait if isinstance(wait, int | float) else wait.total_seconds())
                 continue
-            except (NetworkError, Conflict) as error:  # Conflict: another process polls
+            except InvalidToken:
+                raise  # revoked: nothing to retry
+            except TelegramError as error:  # network trouble, a garbled answer, or
+                # Conflict: another process polls with the same token
                 pause = RETRY_PAUSES[min(failures, len(RETRY_PAUSES) - 1)]
                 failures += 1
                 log.warning("getUpdates failed (%s); retrying in %.1fs", _name(error), pause)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.bot_harness import BotProcess
 from tests.quiz_routes import ROUTES, TOTAL, start_quiz
-from tests.stub_bot_api import StubBotApi
+from tests.stub_bot_api import FaultKind, FaultRule, StubBotApi
 
 SORRY = "Sorry, something went wrong"
 
@@ -80,3 +80,40 @@ async def test_replies_go_to_the_forum_topic_the_command_came_from(
     finally:
         await bot.stop_quietly()
     stub.assert_no_violations()
+
+
+async def test_a_malformed_200_reply_to_a_send_is_retried(stub: StubBotApi, tmp_path: Path) -> None:
+    bot = bot_for(stub, tmp_path)
+    user = stub.user(4503, "Mal")
+    try:
+        await bot.start()
+        rule = stub.faults.add(
+            FaultRule(FaultKind.MALFORMED_OK, every_nth=1, methods={"sendMessage"})
+        )
+        welcome = asyncio.create_task(user.send("/start", reply_timeout=10))
+        while not rule.injected:  # noqa: ASYNC110 - the stub's counter has no event to await
+            await asyncio.sleep(0.01)
+        stub.faults.remove(rule)
+        reply = await welcome
+        texts = [m.text or "" for m in reply.messages]
+        assert texts and texts[-1].startswith("👋 Hi Mal!"), texts
+        assert not any(SORRY in t for t in texts)
+    finally:
+        await bot.stop_quietly()
+
+
+async def test_odd_names_get_the_normal_welcome(stub: StubBotApi, tmp_path: Path) -> None:
+    bot = bot_for(stub, tmp_path)
+    lone = stub.user(4504, "Ana\ud800Bel")
+    huge = stub.user(4505, "N" * 5000)
+    try:
+        await bot.start()
+        first = await lone.send("/start")
+        assert first.last.text.startswith("👋 Hi Ana"), first.last.text[:40]
+        second = await huge.send("/start")
+        assert second.last.text.startswith("👋 Hi NNN"), second.last.text[:40]
+        assert len(second.last.text) < 4096
+        long_text = await huge.send("x" * 10_000)
+        assert long_text.messages and SORRY not in (long_text.last.text or "")
+    finally:
+        await bot.stop_quietly()
