@@ -10,13 +10,14 @@ from contextlib import asynccontextmanager
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import handlers, lifecycle
 from bot.config import Settings
 from bot.conversation import Conversation
 from bot.delivery import deliver
 from bot.processor import PerChatUpdateProcessor
+from bot.ratelimit import FairRateLimiter
 from bot.reminders import (
     SHORT_DAY_SWEEP_SECONDS,
     SWEEP_SECONDS,
@@ -76,8 +77,8 @@ def build_application(settings: Settings, content: Content) -> Application:
         .post_shutdown(_on_shutdown)
     )
     if settings.rate_limit:
-        # Keeps within Telegram's flood limits and waits out any 429 retry_after.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
+        # Keeps within Telegram's flood limits, per chat, and waits out any 429 retry_after.
+        builder = builder.rate_limiter(FairRateLimiter(max_retries=5))
     application = builder.build()
     storage = open_storage(settings.database_url)
     dialogue = Dialogue(content, CheckinCalendar(day_seconds=settings.checkin_day_seconds))

@@ -33,6 +33,7 @@ log = logging.getLogger("bot.updates")
 CONVERSATION = "conversation"
 LOG_KEY = "log_key"
 UPLOADS = "uploads"
+DRAWN = "drawn"
 
 Step = Callable[[Dialogue, ChatState, Person], Outcome]
 
@@ -139,7 +140,13 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step
                     type(error).__name__,
                 )
         await deliver(
-            context.bot, chat.id, outcome, query, context.bot_data.get(UPLOADS), topic_of(update)
+            context.bot,
+            chat.id,
+            outcome,
+            query,
+            context.bot_data.get(UPLOADS),
+            topic_of(update),
+            context.bot_data.setdefault(DRAWN, {}),
         )
     finally:
         if query is not None and not answered:
