@@ -134,3 +134,43 @@ async def test_forget_leaves_no_bytes_in_the_database_or_its_wal_even_after_kill
     (before,) = set(refs_of(log, "/language"))
     after = refs_of(log, "/start")[-1]
     assert before != after, "the log reference does not outlive /forget"
+
+
+async def test_a_database_lock_held_elsewhere_does_not_stall_every_chat(
+    stub: StubBotApi, tmp_path: Path
+) -> None:
+    """Another process (a backup, an operator's sqlite3 shell) holds the write lock for a
+    while: chats that only read are answered at once, and the writers each get a truthful
+    answer within seconds, not one after another."""
+    path = tmp_path / "state.sqlite3"
+    bot = BotProcess(stub, f"sqlite:///{path}", tmp_path / "bot.log")
+    writers = [stub.user(4700 + n, f"W{n}") for n in range(6)]
+    reader = stub.user(4710, "Reader")
+    try:
+        await bot.start()
+        for user in writers:
+            await start_quiz(user)
+        await reader.send("/start")
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # the write lock, held
+        try:
+            taps = [
+                asyncio.create_task(u.tap(ROUTES["coding"][0], reply_timeout=20)) for u in writers
+            ]
+            await asyncio.sleep(0.3)
+            started = time.monotonic()
+            helped = await reader.send("/help", reply_timeout=10)
+            assert helped.messages
+            assert time.monotonic() - started < 1.5, "a read waited on someone else's lock"
+            await asyncio.sleep(1.0)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        started = time.monotonic()
+        replies = await asyncio.gather(*taps)
+        assert time.monotonic() - started < 8
+        for reply in replies:
+            text = " ".join(reply.texts)
+            assert f"Question 2 of {TOTAL}" in text or NOT_SAVED in text, text[:80]
+    finally:
+        await bot.stop_quietly()

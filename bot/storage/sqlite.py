@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sqlite3
@@ -45,6 +46,10 @@ UPGRADES: dict[int, tuple[str, ...]] = {
 _REMINDER = "chat_id, day, due_at, plan, language"
 # Times (50 ms apart) the switch to WAL is tried while another process holds the new file.
 WAL_SWITCH_ATTEMPTS = 100
+# How long a write waits for a lock another process holds before the step fails ("not
+# saved"); reads rarely wait at all (WAL), only while a checkpoint resets the log.
+WRITE_BUSY_MS = 3000
+READ_BUSY_MS = 1000
 
 
 class SqliteStorage(Storage):
@@ -55,6 +60,7 @@ class SqliteStorage(Storage):
         # One connection: a transaction must not take in another coroutine's statements.
         self._lock = asyncio.Lock()
         self._identity: tuple[int, int] | None = None  # (device, inode) of the file opened
+        self._reader: aiosqlite.Connection | None = None  # None: reads share self.db
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -66,14 +72,8 @@ class SqliteStorage(Storage):
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            # isolation_level=None: every statement commits on its own unless we BEGIN.
-            connecting = aiosqlite.connect(self.path, isolation_level=None)
-            # aiosqlite's worker thread is not a daemon: if closing ever hangs (a stuck
-            # disk), it would keep a SIGTERMed process alive past the platform's grace
-            # period. Every commit is already durable when it returns.
-            connecting._thread.daemon = True
-            self._db = await connecting
-            await self.db.execute("PRAGMA busy_timeout=5000")
+            self._db = await _connect(self.path)
+            await self.db.execute(f"PRAGMA busy_timeout={WRITE_BUSY_MS}")
             # WAL + NORMAL: a committed step survives a killed process (only a power cut
             # can lose the last commits); readers never block the writer.
             await self._use_wal()
@@ -85,6 +85,12 @@ class SqliteStorage(Storage):
             if self.path != ":memory:":
                 opened = os.stat(self.path)
                 self._identity = (opened.st_dev, opened.st_ino)
+                # Reads on a connection of their own: in WAL mode they never wait for a
+                # writer, so a write lock held elsewhere (a replica, a backup, a sqlite3
+                # shell) stalls only the steps that write, not every chat.
+                self._reader = await _connect(self.path)
+                await self._reader.execute(f"PRAGMA busy_timeout={READ_BUSY_MS}")
+                await self._reader.execute("PRAGMA query_only=ON")
         except (OSError, sqlite3.Error) as error:
             await self.close()
             raise StorageError(f"Cannot use the SQLite database {self.path}: {error}") from None
@@ -137,15 +143,26 @@ class SqliteStorage(Storage):
                 "the file from a backup (or accept starting empty) and start it again."
             )
 
+    @property
+    def reads(self) -> aiosqlite.Connection:
+        return self._reader or self.db
+
+    def _read_lock(self) -> asyncio.Lock | contextlib.nullcontext[None]:
+        """Reads on the writer's connection (":memory:") must not slip into a transaction."""
+        return self._lock if self._reader is None else contextlib.nullcontext()
+
     async def close(self) -> None:
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
         if self._db is not None:
             await self._db.close()
             self._db = None
 
     async def load(self, chat_id: int) -> ChatState | None:
         async with (
-            self._lock,
-            self.db.execute(
+            self._read_lock(),
+            self.reads.execute(
                 "SELECT version, state FROM chats WHERE chat_id = ?", (chat_id,)
             ) as cursor,
         ):
@@ -244,8 +261,8 @@ class SqliteStorage(Storage):
 
     async def waiting_reminders(self, due_by: int) -> list[Reminder]:
         async with (
-            self._lock,
-            self.db.execute(
+            self._read_lock(),
+            self.reads.execute(
                 f"SELECT {_REMINDER} FROM reminders "
                 "WHERE due_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) "
                 "ORDER BY due_at",
@@ -277,3 +294,13 @@ class SqliteStorage(Storage):
                 "DELETE FROM reminders WHERE chat_id = ? AND day = ? AND claimed_by = ?",
                 (chat_id, day, token),
             )
+
+
+async def _connect(path: str) -> aiosqlite.Connection:
+    # isolation_level=None: every statement commits on its own unless we BEGIN.
+    connecting = aiosqlite.connect(path, isolation_level=None)
+    # aiosqlite's worker thread is not a daemon: if closing ever hangs (a stuck disk), it
+    # would keep a SIGTERMed process alive past the platform's grace period. Every commit is
+    # already durable when it returns.
+    connecting._thread.daemon = True
+    return await connecting
