@@ -21,7 +21,7 @@ import re
 import time
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
@@ -161,24 +161,12 @@ class UpdateFetcher:
                 break
             admitted += 1
             self._tracked[update_id] = None
-            update = self._parse(update_id, raw)
+            update = parse_update(raw, self.application.bot)
             if update is None:
                 self._finished(update_id)
             else:
                 self._tracked[update_id] = asyncio.create_task(self._handle(update_id, update))
         return admitted
-
-    def _parse(self, update_id: int, raw: dict[str, Any]) -> Update | None:
-        try:
-            return Update.de_json(raw, self.application.bot)
-        except Exception as error:
-            log.warning(
-                "skipped update_id=%d type=%s: python-telegram-bot cannot read it (%s)",
-                update_id,
-                update_type(raw),
-                type(error).__name__,
-            )
-            return None
 
     async def _handle(self, update_id: int, update: Update) -> None:
         application = self.application
@@ -208,6 +196,20 @@ class UpdateFetcher:
             del self._tracked[oldest]
             self.offset = oldest + 1
         self._progress.set()
+
+
+def parse_update(raw: dict[str, Any], bot: Bot) -> Update | None:
+    """The Update, or None (logged by its id and type only) when PTB cannot read it."""
+    try:
+        return Update.de_json(raw, bot)
+    except Exception as error:
+        log.warning(
+            "skipped update_id=%s type=%s: python-telegram-bot cannot read it (%s)",
+            raw.get("update_id"),
+            update_type(raw),
+            type(error).__name__,
+        )
+        return None
 
 
 def update_type(raw: dict[str, Any]) -> str:

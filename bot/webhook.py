@@ -26,11 +26,10 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
-from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.polling import HANDLED_UPDATE_TYPES, update_type
+from bot.polling import HANDLED_UPDATE_TYPES, parse_update
 
 log = logging.getLogger(__name__)
 
@@ -141,15 +140,8 @@ class WebhookServer:
         if update_id in self._seen:
             return web.Response()  # a replay: handled (or being handled) already
         self._remember(update_id)
-        try:
-            update = Update.de_json(raw, self.application.bot)
-        except Exception as error:
-            log.warning(
-                "skipped update_id=%d type=%s: python-telegram-bot cannot read it (%s)",
-                update_id,
-                update_type(raw),
-                type(error).__name__,
-            )
+        update = parse_update(raw, self.application.bot)
+        if update is None:
             return web.Response()  # answered, so Telegram does not send it again
         try:
             await self.application.update_processor.process_update(

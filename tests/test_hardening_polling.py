@@ -11,6 +11,7 @@ from typing import Any
 from bot.polling import HANDLED_UPDATE_TYPES
 from tests.bot_harness import BotProcess
 from tests.stub_bot_api import StubBotApi
+from tests.test_webhook import start_update
 
 SECRET_NAME = "Zelda-Privatename"
 SECRET_WORDS = "my-very-private-question"
@@ -93,20 +94,6 @@ async def test_an_unparseable_update_leaves_no_content_even_at_error_level(
     assert len(log) < 2000, "a quiet log at ERROR"
 
 
-def start_message(chat_id: int) -> dict[str, Any]:
-    person = {"id": chat_id, "is_bot": False, "first_name": "Wai", "language_code": "en"}
-    return {
-        "message": {
-            "message_id": 1,
-            "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private", "first_name": "Wai"},
-            "from": person,
-            "text": "/start",
-            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
-        }
-    }
-
-
 async def test_sigterm_with_hundreds_waiting_leaves_the_rest_to_the_next_process(
     stub: StubBotApi, tmp_path: Path
 ) -> None:
@@ -117,7 +104,7 @@ async def test_sigterm_with_hundreds_waiting_leaves_the_rest_to_the_next_process
     bot = BotProcess(stub, f"sqlite:///{tmp_path / 'state.sqlite3'}", tmp_path / "bot.log")
     try:
         for user in users:
-            stub.inject_update(start_message(user.chat_id))
+            stub.inject_update(start_update(0, user.chat_id))
         await bot.start()
         async with asyncio.timeout(20):
             while sum(1 for u in users if u.messages) < 30:  # noqa: ASYNC110 - no event
