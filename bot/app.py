@@ -160,7 +160,12 @@ async def register_commands(application: Application, content: Content) -> None:
 @asynccontextmanager
 async def polling(application: Application, poll_timeout: int = 10) -> AsyncIterator[None]:
     """Run the bot inside an already running event loop (tests, benchmarks), polling as
-    python -m bot does."""
+    python -m bot does; an Application with PTB's own Updater (the benchmark's echo floor)
+    polls with that."""
+    if application.updater is not None:
+        async with lifecycle.started(application, application.updater, poll_timeout):
+            yield
+        return
     request = application.bot_data[REQUESTS][1]
     async with lifecycle.polling(application, request, poll_timeout, grace_seconds=10):
         yield

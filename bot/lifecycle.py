@@ -10,7 +10,7 @@ import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from telegram.ext import Application
+from telegram.ext import Application, Updater
 from telegram.request import BaseRequest
 
 from bot.config import Settings
@@ -89,17 +89,24 @@ async def _take_updates(
 
 
 @asynccontextmanager
-async def started(application: Application) -> AsyncIterator[None]:
+async def started(
+    application: Application, updater: Updater | None = None, poll_timeout: float = 10
+) -> AsyncIterator[None]:
     """The steps Application.run_polling takes around taking updates: initialize,
-    post_init, start; then stop, shutdown, post_shutdown, even when one of them fails."""
+    post_init, start (and PTB's updater, if given, polls); then stop, shutdown,
+    post_shutdown, even when one of them fails."""
     await application.initialize()
     try:
         if application.post_init:
             await application.post_init(application)
+        if updater is not None:
+            await updater.start_polling(poll_interval=0, timeout=int(poll_timeout))
         await application.start()
         yield
     finally:
         try:
+            if updater is not None and updater.running:
+                await updater.stop()
             if application.running:
                 await application.stop()
             await application.shutdown()
