@@ -36,8 +36,11 @@ BATCH = 100
 # Updates fetched and not yet confirmed. Each getUpdates starts at the oldest unfinished
 # one, so this must stay below BATCH for a fetch to reach beyond them.
 WINDOW = 90
-# While updates are in flight, look for new ones at least this often.
+# While updates are in flight, look for new ones at least this often, and at most this
+# often: each such getUpdates returns the unfinished ones again, so back-to-back fetches
+# under load would spend their CPU decoding the same updates.
 REFETCH_SECONDS = 0.2
+REFETCH_MIN_SECONDS = 0.02
 # Pauses after failed getUpdates calls (network trouble, another poller), then the last.
 RETRY_PAUSES = (0.5, 1.0, 2.0, 5.0, 10.0)
 _TYPE_NAME = re.compile(r"[a-z_]{1,40}")
@@ -104,6 +107,7 @@ class UpdateFetcher:
     async def _fetch_forever(self) -> None:
         failures = 0
         while True:
+            self._progress.clear()  # what finishes from now on wakes the waits below
             if len(self._tracked) >= WINDOW:
                 await self._wait_for_progress(None)
                 continue
@@ -124,11 +128,15 @@ class UpdateFetcher:
                 await asyncio.sleep(pause)
                 continue
             failures = 0
-            if not self._admit(batch) and self._tracked:
+            admitted = self._admit(batch)
+            if not self._tracked:
+                continue
+            if admitted:
+                await asyncio.sleep(REFETCH_MIN_SECONDS)
+            else:
                 await self._wait_for_progress(REFETCH_SECONDS)
 
     async def _wait_for_progress(self, seconds: float | None) -> None:
-        self._progress.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._progress.wait(), seconds)
 
