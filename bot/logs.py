@@ -10,6 +10,8 @@ import sys
 import time
 import traceback
 
+from telegram import TelegramObject
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -56,6 +58,30 @@ class ExceptionsWithoutMessages(logging.Filter):
         return True
 
 
+class NoUserObjects(logging.Filter):
+    """Above DEBUG, a Telegram object (an Update, a Message...) or an exception passed as a
+    log argument is shown by its type (and update_id) only: python-telegram-bot logs a
+    whole update at CRITICAL when it cannot build a context for it, names and text included."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno <= logging.DEBUG or not record.args:
+            return True
+        if isinstance(record.args, tuple):
+            record.args = tuple(_described(arg) for arg in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {key: _described(arg) for key, arg in record.args.items()}
+        return True
+
+
+def _described(arg: object) -> object:
+    if isinstance(arg, TelegramObject):
+        update_id = getattr(arg, "update_id", None)
+        return f"<{type(arg).__name__}{f' update_id={update_id}' if update_id else ''}>"
+    if isinstance(arg, BaseException):
+        return f"<{type(arg).__name__}>"
+    return arg
+
+
 def traceback_without_messages(error: BaseException) -> str:
     chain: list[BaseException] = []
     while error is not None and error not in chain:
@@ -100,9 +126,10 @@ class RepeatLimiter(logging.Filter):
 def configure_logging(level: str, secrets: list[str]) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(FORMAT))
-    handler.addFilter(RepeatLimiter())
     handler.addFilter(OneLineStartupFailure())
     handler.addFilter(ExceptionsWithoutMessages())
+    handler.addFilter(NoUserObjects())
+    handler.addFilter(RepeatLimiter())
     handler.addFilter(RedactSecrets(secrets))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # httpx logs every request URL at INFO, and Bot API URLs contain the token; the job

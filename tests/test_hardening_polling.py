@@ -4,10 +4,15 @@ python-telegram-bot cannot parse, and SIGTERM with hundreds of users waiting."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+from telegram import Update
+
+from bot.logs import configure_logging
 from bot.polling import HANDLED_UPDATE_TYPES
 from tests.bot_harness import BotProcess
 from tests.stub_bot_api import StubBotApi
@@ -125,3 +130,28 @@ async def test_sigterm_with_hundreds_waiting_leaves_the_rest_to_the_next_process
     counts = [len(u.messages) for u in users]
     assert counts == [1] * len(users), {n: counts.count(n) for n in set(counts)}
     stub.assert_no_violations()
+
+
+def test_ptb_logging_a_whole_update_or_an_error_shows_neither_names_nor_words(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """python-telegram-bot logs the whole update at CRITICAL when it cannot build a context
+    for it; with the bot's logging, only its type and update_id appear."""
+    raw = start_update(77, 4199)
+    raw["message"]["text"] = SECRET_WORDS
+    update = Update.de_json(raw, None)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        configure_logging("INFO", [])
+        ptb = logging.getLogger("telegram.ext.Application")
+        ptb.critical("Error while building CallbackContext for update %s.", update)
+        try:
+            raise ValueError(f"cannot use {SECRET_WORDS}")
+        except ValueError as error:
+            ptb.critical("Fetching updates was aborted due to %r.", error, exc_info=True)
+    finally:
+        root.handlers[:], root.level = handlers, level
+    logged = capsys.readouterr().err
+    assert "<Update update_id=77>" in logged and "<ValueError>" in logged
+    assert SECRET_WORDS not in logged and "Max" not in logged
