@@ -24,7 +24,8 @@ class Act(StrEnum):
     PERSONAS = "m"  # m:<track>, the persona menu again
     CREDENTIALS = "cm"  # cm:new (a new message) or cm:here (in place of this one)
     CREDENTIAL = "c"  # c:<credential>
-    COMPARE = "cc"  # every credential at a glance
+    COMPARE = "cc"  # every credential at a glance, from the first page
+    COMPARE_PAGE = "cp"  # cp:<page index>, in place of this message
     PLAN_MENU = "pm"  # what /plan shows, in place of this message
     GUIDE_MENU = "gm"  # gm:new (a new message) or gm:here (in place of this one)
     GUIDE_PAGE = "g"  # g:<topic>:<page index>, in place of this message
@@ -39,6 +40,16 @@ class Act(StrEnum):
     NO_REMIND = "rn"  # no check-ins, thanks
     STOP_REMINDERS = "rs"  # stop the check-ins
     TIMEZONE = "tz"  # tz:<zone>, e.g. tz:central
+    PLAN_PAGE = "pp"  # pp:<persona>:<track>:<phase index>: one phase of a plan, in place
+    MAKE_MINE = "pa"  # pa:<persona>:<track>:<phase index>: make this plan the user's own
+    MY_PLAN = "mp"  # the user's own plan, in a new message
+    # rp:<persona>:<track>:<phase index>: check in on this plan, from its own page
+    REMIND_HERE = "rp"
+    HOME = "h"  # h:new (the home screen in a new message) or h:here (in place of this one)
+    MY_RESULT = "mr"  # the user's result, in a new message
+    MY_CHECKINS = "mc"  # what /reminders shows, in a new message
+    RETAKE = "ry"  # ry:<version>: yes, throw the result away and start the quiz again
+    CARD_PAGE = "cg"  # cg:<credential>:<page index>: a long card's next page, in place
 
 
 _NUMBER = r"\d{1,9}"
@@ -54,6 +65,7 @@ _SHAPES: dict[Act, tuple[str, ...]] = {
     Act.CREDENTIALS: (r"new|here",),
     Act.CREDENTIAL: (_WORD,),
     Act.COMPARE: (),
+    Act.COMPARE_PAGE: (r"\d{1,2}",),
     Act.PLAN_MENU: (),
     Act.GUIDE_MENU: (r"new|here",),
     Act.GUIDE_PAGE: (_WORD, r"\d{1,2}"),
@@ -66,6 +78,15 @@ _SHAPES: dict[Act, tuple[str, ...]] = {
     Act.NO_REMIND: (),
     Act.STOP_REMINDERS: (),
     Act.TIMEZONE: (_WORD,),
+    Act.PLAN_PAGE: (_WORD, _WORD, r"\d"),
+    Act.MAKE_MINE: (_WORD, _WORD, r"\d"),
+    Act.MY_PLAN: (),
+    Act.REMIND_HERE: (_WORD, _WORD, r"\d"),
+    Act.HOME: (r"new|here",),
+    Act.MY_RESULT: (),
+    Act.MY_CHECKINS: (),
+    Act.RETAKE: (_NUMBER,),
+    Act.CARD_PAGE: (_WORD, r"\d"),
 }
 
 

@@ -7,22 +7,23 @@ themselves live in flows/steps/, one module per feature.
 
 from __future__ import annotations
 
+from flows.ask.screens import AskViews
+from flows.ask.steps import AskSteps
+from flows.ask.understand import Reader
 from flows.callbacks import decode
 from flows.chart import ChartBook
 from flows.checkins import CheckinCalendar
 from flows.export import PlanExport
 from flows.followup import FollowUpViews
 from flows.guide import GuideBook
+from flows.home.screens import HomeScreens
 from flows.plans import PlanBook
 from flows.quiz import QuizMachine
 from flows.replies import Outcome, Reply
+from flows.result.screens import ResultScreens
 from flows.schema import Content
 from flows.state import ChatState, Person
 from flows.steps.base import Turn
-from flows.steps.checkins import CheckinSteps
-from flows.steps.privacy import PrivacySteps
-from flows.steps.progress import ProgressSteps
-from flows.steps.welcome import WelcomeSteps
 from flows.views import Views
 
 # In the order Telegram's command menu shows them.
@@ -42,7 +43,7 @@ COMMANDS = (
 )
 
 
-class Dialogue(WelcomeSteps, ProgressSteps, CheckinSteps, PrivacySteps):
+class Dialogue(AskSteps):
     def __init__(self, content: Content, calendar: CheckinCalendar | None = None) -> None:
         """calendar: the clock and the length of a day for check-ins (real days by default)."""
         self.content = content
@@ -54,6 +55,10 @@ class Dialogue(WelcomeSteps, ProgressSteps, CheckinSteps, PrivacySteps):
         self.calendar = calendar or CheckinCalendar()
         self.followup = FollowUpViews(content, self.calendar)
         self.exports = PlanExport(self.followup)
+        self.results = ResultScreens(content, self.guide)
+        self.home_screens = HomeScreens(content, self.followup)
+        self.reader = Reader(content)  # the typed-question index, built once here
+        self.asks = AskViews(content, self.views)
 
     def language(self, state: ChatState, person: Person) -> str:
         if state.language in self.content.languages:
@@ -92,11 +97,10 @@ class Dialogue(WelcomeSteps, ProgressSteps, CheckinSteps, PrivacySteps):
             return self._out_of_date(turn)
         return getattr(self, f"_on_{tap.act.name.lower()}")(turn, tap)
 
-    def text(self, state: ChatState, person: Person) -> Outcome:
-        language = self.language(state, person)
-        if self.quiz.in_quiz(state):
-            return self._say(state, self.views.question(language, state, replace=False, hint=True))
-        return self._say(state, self.views.note(language, "text"))
+    def text(self, state: ChatState, person: Person, typed: str) -> Outcome:
+        """Typed text (flows/ask): answered, never stored; the outcome's tallies say only
+        which section answered."""
+        return self._typed(self._turn(state, person), typed)
 
     def media(self, state: ChatState, person: Person) -> Outcome:
         return self._say(state, self.views.note(self.language(state, person), "media"))

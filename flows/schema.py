@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 Track = Literal["coding", "billing", "both"]
 TRACKS: tuple[Track, ...] = ("coding", "billing", "both")
@@ -20,7 +20,18 @@ Phase = Literal["day30", "day60", "day90"]
 Level = Literal["entry", "advanced", "specialty"]
 
 # Links may only point at the official bodies the guides name.
-ALLOWED_LINK_DOMAINS = ("aapc.com", "ahima.org", "nhanow.com", "bls.gov", "va.gov", "hhs.gov")
+ALLOWED_LINK_DOMAINS = (
+    "aapc.com",
+    "ahima.org",
+    "nhanow.com",
+    "bls.gov",
+    "cms.gov",
+    "va.gov",
+    "hhs.gov",
+)
+# The bodies that issue the credentials and the figures: a fact is "checked" only against a
+# page on one of these.
+ISSUER_DOMAINS = ("aapc.com", "ahima.org", "nhanow.com", "bls.gov", "cms.gov")
 # A full-width inline button shows about this many characters on a phone.
 BUTTON_LABEL_MAX = 40
 
@@ -35,10 +46,20 @@ def _allowed_https(url: str) -> str:
     return url
 
 
+def _issuer_page(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    if not any(host == d or host.endswith("." + d) for d in ISSUER_DOMAINS):
+        raise ValueError(f"a fact is checked on an issuer's page ({', '.join(ISSUER_DOMAINS)})")
+    return url
+
+
 HttpsLink = Annotated[str, AfterValidator(_allowed_https)]
+IssuerPage = Annotated[HttpsLink, AfterValidator(_issuer_page)]
 Text = Annotated[str, Field(min_length=1)]
 ButtonLabel = Annotated[str, Field(min_length=1, max_length=BUTTON_LABEL_MAX)]
 IsoDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2})?$")]
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,19}$")]
+IsoDay = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
 class Schema(BaseModel):
@@ -49,11 +70,30 @@ class Schema(BaseModel):
 
 
 class Source(Schema):
-    name: Text
+    publisher: Text
+    title: Text
     short: Text
     url: HttpsLink | None = None
     published: IsoDate | None = None
     cites: list[str] = []
+    # A source with no public link (a guide we hold a copy of) points readers at the issuers
+    # whose sites confirm what it says; the sources page links those instead.
+    confirm_at: list[str] = []
+
+    @model_validator(mode="after")
+    def _has_a_way_to_check(self) -> Source:
+        if self.url is None and not self.confirm_at:
+            raise ValueError("a source needs a url, or confirm_at naming issuers that confirm it")
+        return self
+
+
+class Check(Schema):
+    """One issuer page a figure was found on."""
+
+    url: IssuerPage
+    date: IsoDay  # the day it was read ("on" would be a YAML boolean)
+    via: Literal["stored copy", "live page"]  # our search tool's archived copy, or the web
+    quote: Text  # the words on that page that support the figure
 
 
 class Fact(Schema):
@@ -64,7 +104,24 @@ class Fact(Schema):
     source: str
     as_of: IsoDate | None
     projection: bool = False
+    projection_from: IsoDate | None = None  # the base year of a projection ("2024" in 2024–34)
     superseded_by: str | None = None
+    # Exactly one of: checked on the issuer's own page(s), or shown as a guide's claim.
+    checked: list[Check] = []
+    claim_of: str | None = None  # the guide (a source key) whose claim this is
+    confirm_at: str | None = None  # the issuer (a source key) whose site settles it
+    note: str | None = None  # for editors
+
+    @model_validator(mode="after")
+    def _checked_or_claimed(self) -> Fact:
+        if bool(self.checked) == bool(self.claim_of):
+            raise ValueError(
+                "a fact needs either `checked` (the issuer's url, the date and the words that"
+                " support it) or `claim_of` (the guide whose claim it is), and not both"
+            )
+        if self.projection_from and not self.projection:
+            raise ValueError("projection_from is only for a projection")
+        return self
 
     def worded(self, language: str) -> str:
         return self.text if isinstance(self.text, str) else self.text[language]
@@ -91,9 +148,39 @@ class QuizQuestion(Schema):
     options: list[QuizOption] = Field(min_length=2, max_length=4)
 
 
+AnswerRef = Annotated[str, Field(pattern=r"^[a-z_]+\.[a-z_]+$")]  # "question.option"
+Lean = Literal["strong", "clear", "slight"]
+OneTrack = Literal["coding", "billing"]
+
+
+class Tension(Schema):
+    """An answer that pulls against a result, said plainly under it."""
+
+    id: Identifier
+    tracks: list[Track] = Field(min_length=1)
+    answer: AnswerRef
+
+
+class ResultRules(Schema):
+    """How a verdict is described: how strong the lean is, what pulls against it, and when
+    the answers show too little pull toward either path to name one."""
+
+    # The gap between the two percentages, in points, from which a lean is called strong
+    # or clear (below: slight).
+    strong_gap_at_least: int = Field(ge=0, le=100)
+    clear_gap_at_least: int = Field(ge=0, le=100)
+    tensions: list[Tension] = []
+    max_tensions: int = Field(default=2, ge=0)
+    # The remote-work figure sells coding only to people who want to work from home.
+    remote_figure_unless: list[AnswerRef] = []
+    # Answers that turn away from the heart of each path; one of each: neither, strongly.
+    turns_away: dict[OneTrack, list[AnswerRef]] = {}
+
+
 class Quiz(Schema):
     both_when_gap_at_most: int = Field(ge=0, le=100)
     questions: list[QuizQuestion] = Field(min_length=8, max_length=12)
+    result: ResultRules
 
 
 class TrackMakeup(Schema):
@@ -128,8 +215,6 @@ class Credentials(Schema):
 
 # ---- content/guide.yaml -----------------------------------------------------------------------
 
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,19}$")]
-
 
 class GuideTopic(Schema):
     id: Identifier
@@ -161,11 +246,13 @@ class QuestionWords(Schema):
 
 class QuizWords(Schema):
     questions: dict[str, QuestionWords]
+    tensions: dict[str, Text]  # per tension id in content/quiz.yaml
 
 
 class TrackWords(Schema):
     name: Text
     credential: Text
+    program: Text  # what to enrol in, e.g. "coding program that prepares you for the CPC"
     target: Text
     linkedin_keyword: Text
     remote_keyword: Text
@@ -184,6 +271,16 @@ class PlanWords(Schema):
     personas: dict[str, PersonaWords]
 
 
+class GlanceWords(Schema):
+    """A credential in one short block, for "Compare all"."""
+
+    exam: Text
+    fee: Text
+    prerequisites: Text
+    renewal: Text
+    source: Text  # the {cite:...} of the figures above
+
+
 class CredentialWords(Schema):
     name: Text
     setting: Text
@@ -194,6 +291,7 @@ class CredentialWords(Schema):
     fee: Text
     pay: Text
     renewal: Text
+    glance: GlanceWords
 
 
 class CertWords(Schema):
@@ -217,9 +315,9 @@ class TopicWords(Schema):
 
 
 class SourceListWords(Schema):
-    entry: Text  # {short} {name} {dates} {about} {cites} {link}
+    entry: Text  # {short} {publisher} {title} {dates} {about} {cites} {link}
     link: Text  # {url} {host}
-    no_link: Text
+    confirm_at: Text  # {links}: where to confirm what a source with no public link says
     live_site: Text  # the date line of a source with no dated figure
     cites: Text  # {sources}
     about: dict[str, Text]  # per source id in content/facts.yaml
@@ -239,8 +337,12 @@ class DateWords(Schema):
     day: Text  # {weekday} {day} {month} {year}: a calendar day
     time: Text  # {hour} {minute}: a time of day, 24-hour
     undated: Text
-    projection: Text
-    cite: Text
+    projection: Text  # {year}
+    projection_period: Text  # {start} {end}: "projection for 2024–34" ({end} is two digits)
+    cite: Text  # {source} {date}
+    checked: Text  # {date}: the date line of a figure read on an issuer's undated page
+    quoted: Text  # {source} {date} {guide}: a figure a guide quotes from someone else
+    confirm: Text  # {cite} {host}: where to confirm a figure no issuer page confirmed
 
 
 class WelcomeWords(Schema):
@@ -254,7 +356,6 @@ class ButtonWords(Schema):
     start_over: ButtonLabel
     back: ButtonLabel
     retake_quiz: ButtonLabel
-    other_persona: ButtonLabel
     compare_credentials: ButtonLabel
     compare_all: ButtonLabel
     all_credentials: ButtonLabel
@@ -268,10 +369,26 @@ class ButtonWords(Schema):
     forget_no: ButtonLabel
     checklist: ButtonLabel
     export: ButtonLabel
-    remind_yes: ButtonLabel
     remind_no: ButtonLabel
     remind_plan: ButtonLabel
     stop_reminders: ButtonLabel
+    make_mine: ButtonLabel
+    my_plan: ButtonLabel
+    my_result: ButtonLabel
+    my_checkins: ButtonLabel
+    remind_plan_here: ButtonLabel
+    move_checkins: ButtonLabel
+    home: ButtonLabel
+    retake_yes: ButtonLabel
+    retake_no: ButtonLabel
+    previous_phase: ButtonLabel
+    next_phase: ButtonLabel
+    other_plans: ButtonLabel
+    timezone: ButtonLabel
+    help: ButtonLabel
+    coder_day: ButtonLabel
+    biller_day: ButtonLabel
+    plan_anyway: ButtonLabel
     tracks: dict[Track, ButtonLabel]
 
 
@@ -282,18 +399,35 @@ class QuizMessages(Schema):
 
 
 class ResultWords(Schema):
-    headline: dict[Track, Text]
+    lean: dict[Lean, Text]  # {emoji} {track}: the headline of a coding or billing result
+    lean_track: dict[OneTrack, Text]
+    emoji: dict[OneTrack, Text]
+    balanced: Text  # the headline of a combined result
+    neither: Text  # the headline when neither path pulls
+    split: Text  # {coding} {billing}, rounded to tens
     summary: dict[Track, Text]
-    split: Text
     why_title: Text
-    figures: Text
+    why_not: dict[Track, Text]
+    figures_title: Text
+    figures: dict[Track, Text]
+    remote_figure: Text
+    neither_text: Text
     persona_prompt: Text
+    neither_prompt: Text
 
 
 class PlanMessages(Schema):
-    title: Text
+    title: Text  # {persona} {track}: the user's own plan
+    browse_title: Text  # {persona} {track}: a plan the user is only looking at
     target: Text
-    footer: Text
+    horizon: Text  # where the 90 days sit on the roadmap
+    phase: Text  # {phase}
+    phase_progress: Text  # {phase} {done} {total}
+    tick_hint: Text
+    browse_note: Text  # {plan}: the user's own plan
+    checkins_on: Text
+    checkins_elsewhere: Text  # {plan}
+    made_mine: Annotated[str, Field(min_length=1, max_length=200)]  # a notice
     choose_track: Text
     choose_persona: Text
 
@@ -301,8 +435,10 @@ class PlanMessages(Schema):
 class CertMessages(Schema):
     menu: Text
     card: Text
-    compare_title: Text
-    compare_row: Text
+    compare_title: Text  # {number} {total}
+    compare_row: (
+        Text  # {code} {name} {issuer} {level} {exam} {fee} {prerequisites} {renewal} {source}
+    )
     compare_footer: Text
 
 
@@ -332,6 +468,7 @@ class GroupWords(Schema):
 
 
 class ConsoleWords(Schema):
+    choose: Text  # under a message's numbered buttons
     intro: Text
     name: Text
     opens: Text
@@ -350,9 +487,9 @@ class CheckinMessageWords(Schema):
 
 
 class CheckinWords(Schema):
-    prompt: Text  # {time} {zone}
-    prompt_other_plan: Text  # {time} {zone} {plan}: replaces the check-ins of another plan
     declined: Text
+    declined_kept: Text  # {plan} {dates}: the check-ins of another plan, still to come
+    declined_none: Text
     active: Text  # {plan} {dates} {zone}
     due_line: Text  # {day} {date} {time}
     sent_line: Text  # {day} {date}
@@ -368,12 +505,25 @@ class CheckinWords(Schema):
 
 
 class ProgressWords(Schema):
-    title: Text  # {plan}
-    phase: Text  # {phase} {done} {total}
     step_done: Text  # {number} {text}
     step_open: Text  # {number} {text}
-    footer: Text
     no_plan: Text
+
+
+class HomeWords(Schema):
+    title: Text  # {name}
+    no_result: Text
+    plan: Text  # {plan}
+    phase_line: Text  # {phase} {done} {total}
+    no_plan: Text
+    next_checkin: Text  # {date} {time} {zone}
+    checkins_sent: Text
+    no_checkins: Text
+    footer: Text
+
+
+class RetakeWords(Schema):
+    confirm: Text  # {headline}
 
 
 class ExportWords(Schema):
@@ -408,6 +558,8 @@ class Messages(Schema):
     quiz: QuizMessages
     result: ResultWords
     plan: PlanMessages
+    home: HomeWords
+    retake: RetakeWords
     certs: CertMessages
     tracks: dict[Track, Text]
     links: dict[str, ButtonLabel]
@@ -424,12 +576,34 @@ class Messages(Schema):
     commands: dict[str, Annotated[str, Field(min_length=3, max_length=256)]]
 
 
+class AskScreenWords(Schema):
+    full_page: ButtonLabel
+    full_card: ButtonLabel
+    did_you_mean: Text
+    none_of_these: ButtonLabel
+    off_topic: Text
+    safety: Text
+    thanks: Text
+
+
+class AskWords(Schema):
+    """content/<language>/asks.yaml: typed questions (flows/ask)."""
+
+    words: AskScreenWords
+    # Words of a medical emergency or a crisis: a question with one of them gets the
+    # safety line (911, 988) before anything else. Matched whole-word, accents folded.
+    emergency: list[Text] = Field(min_length=1)
+    # Per section id ("salary.federal", "cert.cpc", "intent.quiz"): how people ask for it.
+    asks: dict[str, list[Text]]
+
+
 class LanguageWords(Schema):
     messages: Messages
     quiz: QuizWords
     plans: PlanWords
     certs: CertWords
     guide: GuideWords
+    asks: AskWords
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ ROUTES = {
         "A clinical field, e.g. cardiology",
         "I can certify first",
         "It's a must for me",
-        "I'd rather specialise",
+        "I'd rather specialize",
     ],
     "billing": [
         "Talking people through problems",
@@ -29,7 +29,7 @@ ROUTES = {
         "Insurance and payer rules",
         "Within a few months",
         "I'd rather work on site",
-        "I'd rather specialise",
+        "I'd rather specialize",
     ],
     "both": [
         "A mix of both",
@@ -45,9 +45,9 @@ ROUTES = {
     ],
 }
 HEADLINES = {
-    "coding": "🩺 Your best fit is medical coding.",
-    "billing": "💳 Your best fit is medical billing.",
-    "both": "🔁 Your best fit is a combined billing-and-coding role.",
+    "coding": "🩺 A strong lean toward medical coding",
+    "billing": "💳 A strong lean toward medical billing",
+    "both": "🔁 A combined billing-and-coding role fits you best",
 }
 
 

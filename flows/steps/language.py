@@ -18,10 +18,11 @@ class LanguageSteps(Steps):
             return self._out_of_date(turn)
         state = turn.state
         moved = state if state.language == chosen else state.advanced(language=chosen)
-        shown = None
         if self.quiz.in_quiz(moved) or moved.step == RESULT:
-            # The quiz (or result) now lives on this message, redrawn in the new language.
+            # The quiz (or result) now lives on this message, redrawn in the new language;
+            # the confirmation is the notice on the tap, so the screen keeps its size.
             moved = moved.model_copy(update={"screen": turn.message_id})
             shown = self.current_view(Turn(moved, turn.person, chosen, turn.message_id))
-        reply = self.views.language_switched(chosen, shown)
-        return self._say(state, reply, new_state=moved)
+            notice = self.content.words(chosen).messages.language.switched
+            return self._say(state, shown, new_state=moved, notice=notice)
+        return self._say(state, self.views.language_switched(chosen), new_state=moved)
