@@ -490,7 +490,8 @@ class FallbackWords(Schema):
     stale_button: Text
     double_tap: Annotated[str, Field(min_length=1, max_length=200)]
     media: Text
-    error: Text
+    error: Text  # the step was saved, then something failed
+    error_not_saved: Text  # the step failed before it was saved
 
 
 class GroupWords(Schema):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from bot.storage.base import Clock, Storage, StorageError
+from bot.storage.base import Clock, Storage, StorageError, StorageGone
 
-__all__ = ["Storage", "StorageError", "open_storage"]
+__all__ = ["Storage", "StorageError", "StorageGone", "open_storage"]
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
