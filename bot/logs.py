@@ -134,8 +134,9 @@ def configure_logging(level: str, secrets: list[str]) -> None:
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # httpx logs every request URL at INFO, and Bot API URLs contain the token; the job
     # scheduler logs every run of the retention sweep; transitions logs every state it
-    # enters. The README promises one INFO line per update (bot.updates).
-    for noisy in ("httpx", "httpcore", "apscheduler", "transitions"):
+    # enters; bm25s sets itself to DEBUG and logs each index it builds. The README promises
+    # one INFO line per update (bot.updates).
+    for noisy in ("httpx", "httpcore", "apscheduler", "transitions", "bm25s"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
