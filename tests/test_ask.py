@@ -369,3 +369,13 @@ def test_every_answer_screen_fits_a_phone_in_english(dialogue: Dialogue) -> None
     for name, reply in screens:
         assert visible_length(reply.text) <= PHONE_SCREEN, name
         assert reply.keyboard, name
+
+
+@pytest.mark.parametrize("typed", ["1", "7", "ok", "???", "CPC"])
+@pytest.mark.parametrize("chat_language", ["en", "es"])
+def test_text_with_no_language_of_its_own_is_answered_in_the_chats_language(
+    reader: Reader, typed: str, chat_language: str
+) -> None:
+    """A number typed where no button is, or a word both languages use, says nothing about
+    the writer's language: the reply stays in the chat's own (it once came in Spanish)."""
+    assert reader.read(typed, chat_language).language == chat_language

@@ -33,7 +33,7 @@ STEMMERS = {"en": "english", "es": "spanish"}
 # to use it ("tell me about the CPC", "quiero saber").
 _FILLER = {
     "en": "me tell about please pls plz lol u ur im want know just even actually really exactly "
-    "so some thing things any kind sort hmm ok okay",
+    "so some thing things any kind sort hmm",
     "es": "quiero quisiera saber ver dime decir cuentame favor porfa oye pues bueno "
     "exactamente alguna algun cosa cosas tipo mmm",
 }

@@ -26,6 +26,9 @@ class Thresholds:
     suggest: float = 0.3  # ...or, down to here, "did you mean"; below it, off topic
 
 
+ANSWERING = ("answer", "intent")  # readings that give the asker what they asked for
+
+
 @dataclass(frozen=True)
 class Understanding:
     kind: Kind
@@ -68,11 +71,14 @@ class Reader:
             return Understanding("safety", language or chat_language)
         if language is not None:
             return self.decide(self.index.search(text, language), language)
-        # Words both languages use ("CPC", "billing vs coding"): the language whose
-        # content covers the question best, the chat's own when they tie.
-        tried = [(self.index.search(text, code), code) for code in self._chat_first(chat_language)]
-        ranking, language = max(tried, key=lambda pair: _strength(pair[0]))
-        return self.decide(ranking, language)
+        # Words both languages use ("CPC", "billing vs coding") or none at all ("1"): the
+        # chat's own language, unless only another language's content can answer it. A small
+        # edge in score says nothing about who is writing, so it never switches the language.
+        readings = [
+            self.decide(self.index.search(text, code), code)
+            for code in self._chat_first(chat_language)
+        ]
+        return next((r for r in readings if r.kind in ANSWERING), readings[0])
 
     def _chat_first(self, chat_language: str) -> list[str]:
         return sorted(self.languages, key=lambda code: code != chat_language)
