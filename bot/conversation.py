@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from bot.storage import Storage
 from flows.dialogue import Dialogue
 from flows.replies import Outcome
 from flows.state import ChatState
+
+log = logging.getLogger("bot.conversation")
 
 MAX_ATTEMPTS = 5
 # A chat with nothing stored starts its version count at a random point below this, so a
@@ -28,8 +32,24 @@ class Conversation:
     async def step(self, chat_id: int, apply: Callable[[ChatState], Outcome]) -> Outcome:
         """Apply a step and commit its state, with the check-ins it schedules or stops (or
         the erasure it asks for), before returning, so nothing the user sees acknowledged
-        can be lost. When another process wrote first, the step is re-applied to the fresh
-        state, where an out-of-date button is recognised as such."""
+        can be lost; then add the step's tallies for today."""
+        outcome = await self._apply(chat_id, apply)
+        if outcome.tallies:
+            await self._add_tallies(outcome.tallies)
+        return outcome
+
+    async def _add_tallies(self, tallies: tuple[tuple[str, str], ...]) -> None:
+        """Counts are for improving the content, not for the user: one that cannot be
+        stored is logged (without its labels) and the reply still goes out."""
+        day = datetime.fromtimestamp(self.storage.now(), UTC).strftime("%Y-%m-%d")
+        try:
+            await self.storage.add_tallies(day, tallies)
+        except Exception as error:
+            log.warning("could not add %d tallies: %s", len(tallies), type(error).__name__)
+
+    async def _apply(self, chat_id: int, apply: Callable[[ChatState], Outcome]) -> Outcome:
+        """When another process wrote first, the step is re-applied to the fresh state,
+        where an out-of-date button is recognised as such."""
         for _ in range(MAX_ATTEMPTS):
             stored = await self.storage.load(chat_id)
             state = stored or ChatState(version=secrets.randbelow(FIRST_VERSION_BELOW))

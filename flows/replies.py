@@ -52,6 +52,9 @@ class Outcome:
     erase: bool = False
     # Check-ins to store (or stop) together with the state.
     checkins: CheckinChange | None = None
+    # Aggregate counts to add for today, (metric, label) each: ("ask", "salary.pay") says
+    # which section answered a typed question. Never who asked, never what was typed.
+    tallies: tuple[tuple[str, str], ...] = ()
 
     @property
     def changed(self) -> bool:

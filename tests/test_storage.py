@@ -122,8 +122,9 @@ async def test_an_older_schema_is_upgraded_and_keeps_its_data(database_url: str)
     await storage.open()
     await storage.save(4, ChatState(version=9, step="q3", answers=(0, 1)), expected_version=None)
     await storage.close()
-    # Back to version 1: the table as the first release made it, without the index or
-    # the reminders of version 3.
+    # Back to version 1: the table as the first release made it, without the index,
+    # the reminders of version 3 or the daily counts of version 4.
+    await run_sql(database_url, "DROP TABLE daily_counts")
     await run_sql(database_url, "DROP TABLE reminders")
     await run_sql(database_url, "DROP INDEX chats_updated_at")
     await run_sql(database_url, "DELETE FROM schema_version WHERE version > 1")
@@ -132,6 +133,7 @@ async def test_an_older_schema_is_upgraded_and_keeps_its_data(database_url: str)
     await reopened.open()
     assert await reopened.load(4) == ChatState(version=9, step="q3", answers=(0, 1))
     assert await reopened.waiting_reminders(due_by=2**40) == [], "the table is back"
+    assert await reopened.tallies_since("2000-01-01") == [], "and this one"
     await reopened.close()
     assert sorted(await schema_versions(database_url)) == list(range(1, SCHEMA_VERSION + 1))
     await run_sql(database_url, "DROP INDEX chats_updated_at")  # it exists again
@@ -248,3 +250,51 @@ async def test_retention_spares_chats_waiting_for_a_check_in(
         await storage.finish_reminder(1, day, "t")
     assert await storage.forget_idle(180 * DAY) == 1, "once all are sent, it may go"
     assert await storage.load(1) is None
+
+
+# ---- daily tallies ---------------------------------------------------------------------------
+
+
+async def test_tallies_add_up_per_day_metric_and_label(storage: Storage) -> None:
+    await storage.add_tallies("2026-11-25", [("ask", "salary.pay"), ("ask", "no_match")])
+    await storage.add_tallies("2026-11-26", [("ask", "salary.pay")])
+    await storage.add_tallies(
+        "2026-11-26", [("ask", "salary.pay"), ("ask", "salary.pay"), ("start", "")]
+    )
+    await storage.add_tallies("2026-11-26", [])  # nothing to count: nothing changes
+    assert await storage.tallies_since("2026-11-26") == [
+        ("2026-11-26", "ask", "salary.pay", 3),
+        ("2026-11-26", "start", "", 1),
+    ]
+    assert await storage.tallies_since("2026-11-01") == [
+        ("2026-11-25", "ask", "no_match", 1),
+        ("2026-11-25", "ask", "salary.pay", 1),
+        ("2026-11-26", "ask", "salary.pay", 3),
+        ("2026-11-26", "start", "", 1),
+    ]
+    assert await storage.tallies_since("2026-11-27") == []
+
+
+async def test_tallies_from_replicas_at_once_are_all_counted(database_url: str) -> None:
+    replicas = [open_storage(database_url) for _ in range(3)]
+    await asyncio.gather(*(replica.open() for replica in replicas))
+    try:
+        pairs = [("ask", "no_match"), ("ask", "certs.cpc")]
+        await asyncio.gather(
+            *(replica.add_tallies("2026-11-26", pairs) for replica in replicas for _ in range(5))
+        )
+        assert await replicas[0].tallies_since("2026-11-26") == [
+            ("2026-11-26", "ask", "certs.cpc", 15),
+            ("2026-11-26", "ask", "no_match", 15),
+        ]
+    finally:
+        await asyncio.gather(*(replica.close() for replica in replicas))
+
+
+async def test_forget_and_retention_leave_the_tallies(storage: Storage, clock: FakeClock) -> None:
+    assert await storage.save(1, ChatState(version=1), expected_version=None)
+    await storage.add_tallies("2026-11-26", [("ask", "no_match")])
+    await storage.forget(1)
+    clock.now += 400 * DAY
+    await storage.forget_idle(DAY)
+    assert await storage.tallies_since("2026-01-01") == [("2026-11-26", "ask", "no_match", 1)]

@@ -12,7 +12,7 @@ from flows.state import ChatState
 
 # Bump when the tables change, and add the statements that upgrade the previous version to
 # every backend's UPGRADES.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 Clock = Callable[[], float]
 
@@ -40,6 +40,9 @@ class Storage(ABC):
     Every saved state carries a version; save() succeeds only if the stored version is still
     the one the caller read, so two bot processes can never silently overwrite each other.
     Each save also records when the chat was last touched, for the retention sweep.
+
+    Daily tallies are aggregate counts per UTC day (how often each guide section answered a
+    typed question, say), never tied to a chat: /forget and the retention sweep leave them.
 
     A check-in is sent by whichever process claims it first: claim_reminder() marks it as
     taken for a lease, atomically, so two processes (or one restarted) never both send it;
@@ -97,6 +100,15 @@ class Storage(ABC):
     @abstractmethod
     async def finish_reminder(self, chat_id: int, day: int, token: str) -> None:
         """Delete a check-in that was sent, if the claim `token` still holds it."""
+
+    @abstractmethod
+    async def add_tallies(self, day: str, tallies: Sequence[tuple[str, str]]) -> None:
+        """Count one more of each (metric, label) on day ('YYYY-MM-DD', UTC); a pair given
+        twice counts twice. Nothing about the chat is stored with them."""
+
+    @abstractmethod
+    async def tallies_since(self, day: str) -> list[tuple[str, str, str, int]]:
+        """(day, metric, label, count) for every tally on day or later, oldest first."""
 
     def now(self) -> int:
         return int(self.clock())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -35,6 +37,15 @@ UPGRADES: dict[int, tuple[str, ...]] = {
             PRIMARY KEY (chat_id, day)
         )""",
         "CREATE INDEX reminders_due_at ON reminders (due_at)",
+    ),
+    4: (
+        """CREATE TABLE daily_counts (
+            day    TEXT    NOT NULL,
+            metric TEXT    NOT NULL,
+            label  TEXT    NOT NULL DEFAULT '',
+            count  INTEGER NOT NULL,
+            PRIMARY KEY (day, metric, label)
+        )""",
     ),
 }
 _REMINDER = "chat_id, day, due_at, plan, language"
@@ -205,6 +216,26 @@ class PostgresStorage(Storage):
             day,
             token,
         )
+
+    async def add_tallies(self, day: str, tallies: Sequence[tuple[str, str]]) -> None:
+        counted = Counter(tallies)
+        if not counted:
+            return
+        # Sorted, so two processes adding the same pairs lock the rows in the same order.
+        await self.pool.executemany(
+            "INSERT INTO daily_counts (day, metric, label, count) VALUES ($1, $2, $3, $4) "
+            "ON CONFLICT (day, metric, label) DO UPDATE "
+            "SET count = daily_counts.count + excluded.count",
+            [(day, metric, label, n) for (metric, label), n in sorted(counted.items())],
+        )
+
+    async def tallies_since(self, day: str) -> list[tuple[str, str, str, int]]:
+        rows = await self.pool.fetch(
+            "SELECT day, metric, label, count FROM daily_counts WHERE day >= $1 "
+            "ORDER BY day, metric, label",
+            day,
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
 
 
 def _rows(status: str) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import aiosqlite
@@ -36,6 +38,15 @@ UPGRADES: dict[int, tuple[str, ...]] = {
             PRIMARY KEY (chat_id, day)
         )""",
         "CREATE INDEX reminders_due_at ON reminders (due_at)",
+    ),
+    4: (
+        """CREATE TABLE daily_counts (
+            day    TEXT    NOT NULL,
+            metric TEXT    NOT NULL,
+            label  TEXT    NOT NULL DEFAULT '',
+            count  INTEGER NOT NULL,
+            PRIMARY KEY (day, metric, label)
+        )""",
     ),
 }
 _REMINDER = "chat_id, day, due_at, plan, language"
@@ -233,3 +244,33 @@ class SqliteStorage(Storage):
                 "DELETE FROM reminders WHERE chat_id = ? AND day = ? AND claimed_by = ?",
                 (chat_id, day, token),
             )
+
+    async def add_tallies(self, day: str, tallies: Sequence[tuple[str, str]]) -> None:
+        counted = Counter(tallies)
+        if not counted:
+            return
+        async with self._lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                await self.db.executemany(
+                    "INSERT INTO daily_counts (day, metric, label, count) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (day, metric, label) DO UPDATE "
+                    "SET count = daily_counts.count + excluded.count",
+                    [(day, metric, label, n) for (metric, label), n in counted.items()],
+                )
+                await self.db.execute("COMMIT")
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+
+    async def tallies_since(self, day: str) -> list[tuple[str, str, str, int]]:
+        async with (
+            self._lock,
+            self.db.execute(
+                "SELECT day, metric, label, count FROM daily_counts WHERE day >= ? "
+                "ORDER BY day, metric, label",
+                (day,),
+            ) as cursor,
+        ):
+            rows = await cursor.fetchall()
+        return [tuple(row) for row in rows]  # type: ignore[misc]
