@@ -7,16 +7,19 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot import handlers
+from bot import admin, handlers
 from bot.config import Settings
 from bot.conversation import Conversation
 from bot.delivery import deliver
+from bot.metrics import Metrics
+from bot.ops import OpsServer, Readiness, routes
 from bot.processor import PerChatUpdateProcessor
+from bot.profile import sync_profile
 from bot.reminders import (
     SHORT_DAY_SWEEP_SECONDS,
     SWEEP_SECONDS,
@@ -27,7 +30,7 @@ from bot.reminders import (
 from bot.requests import RetryingRequest
 from bot.storage import Storage, open_storage
 from flows.checkins import CheckinCalendar
-from flows.dialogue import COMMANDS, Dialogue
+from flows.dialogue import Dialogue
 from flows.replies import Outcome
 from flows.schema import Content
 
@@ -36,6 +39,7 @@ log = logging.getLogger(__name__)
 STORAGE = "storage"
 REQUESTS = "requests"
 CHART_WARM_UP = "chart_warm_up"
+OPS = "ops"
 RETENTION_JOB = "retention"
 # The retention sweep runs a minute after start-up, then hourly (every replica runs it;
 # deleting twice is harmless).
@@ -48,14 +52,21 @@ def build_application(settings: Settings, content: Content) -> Application:
     if settings.token is None:
         raise ValueError("a Telegram application needs TELEGRAM_BOT_TOKEN")
     token = settings.token.get_secret_value()
+    metrics = Metrics()
     requests = (
         # One connection per update being handled at once.
         RetryingRequest(
             connection_pool_size=settings.max_concurrent_updates,
             read_timeout=settings.api_timeout,
+            observe=metrics.api_request,
         ),
         # Long polling on aiohttp too (one connection); PTB's updater retries a failed poll.
-        RetryingRequest(connection_pool_size=1, read_timeout=settings.api_timeout, backoff=()),
+        RetryingRequest(
+            connection_pool_size=1,
+            read_timeout=settings.api_timeout,
+            backoff=(),
+            observe=metrics.api_request,
+        ),
     )
     builder = (
         ApplicationBuilder()
@@ -82,13 +93,24 @@ def build_application(settings: Settings, content: Content) -> Application:
     dialogue = Dialogue(content, CheckinCalendar(day_seconds=settings.checkin_day_seconds))
     application.bot_data[STORAGE] = storage
     application.bot_data[REQUESTS] = requests
-    application.bot_data[handlers.CONVERSATION] = Conversation(dialogue, storage)
+    application.bot_data[handlers.CONVERSATION] = Conversation(
+        dialogue, storage, on_tallies=metrics.tallies
+    )
     application.bot_data[handlers.LOG_KEY] = token
     application.bot_data[handlers.UPLOADS] = {}
+    application.bot_data[handlers.METRICS] = metrics
+    if settings.metrics_port is not None:
+        webhook = bool(settings.webhook_url)
+        readiness = Readiness(storage, metrics, webhook, application.bot if webhook else None)
+        ops = OpsServer(routes(metrics, readiness), settings.metrics_listen, settings.metrics_port)
+        application.bot_data[OPS] = ops
     handlers.register(application)
+    admin.register(application, settings.admin_chat_ids)
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is installed"
     # A user who blocked the bot, or a chat that is gone, will never take a check-in.
-    sender = CheckinSender(dialogue, storage, (Forbidden, BadRequest), log_key=token)
+    sender = CheckinSender(
+        dialogue, storage, (Forbidden, BadRequest), log_key=token, on_event=metrics.checkin
+    )
     short_day = settings.checkin_day_seconds is not None
     sweep = SHORT_DAY_SWEEP_SECONDS if short_day else SWEEP_SECONDS
     CheckinJobs(sender, _deliver_to, sweep).install(application.job_queue)
@@ -155,7 +177,11 @@ async def _on_startup(application: Application) -> None:
     storage: Storage = application.bot_data[STORAGE]
     await storage.open()
     conversation: Conversation = application.bot_data[handlers.CONVERSATION]
-    await register_commands(application, conversation.dialogue.content)
+    conversation.dialogue.views.bot_link = f"https://t.me/{application.bot.username}"
+    await sync_profile(application.bot, conversation.dialogue.content)
+    ops: OpsServer | None = application.bot_data.get(OPS)
+    if ops is not None:
+        await ops.start()
     # Charts take matplotlib about half a second: draw them on a worker thread right away
     # instead of on the event loop when the first user asks for /salary.
     application.bot_data[CHART_WARM_UP] = asyncio.create_task(
@@ -165,19 +191,14 @@ async def _on_startup(application: Application) -> None:
 
 
 async def _on_shutdown(application: Application) -> None:
+    ops: OpsServer | None = application.bot_data.get(OPS)
+    if ops is not None:
+        await ops.stop()
     warm_up = application.bot_data.pop(CHART_WARM_UP, None)
     if warm_up is not None:
         await warm_up  # a worker thread cannot be cancelled; it is short
     storage: Storage = application.bot_data[STORAGE]
     await storage.close()
-
-
-async def register_commands(application: Application, content: Content) -> None:
-    """The command menu in Telegram's UI, in each language the content has."""
-    for language, words in content.languages.items():
-        commands = [BotCommand(name, words.messages.commands[name]) for name in COMMANDS]
-        code = None if language == content.default_language else language
-        await application.bot.set_my_commands(commands, language_code=code)
 
 
 @asynccontextmanager

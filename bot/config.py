@@ -72,6 +72,23 @@ class Settings(BaseModel):
     retention_days: int = Field(default=DEFAULT_RETENTION_DAYS, ge=1)
     # Tests and demos: a "day" of this many seconds for check-ins (no 10:00 alignment).
     checkin_day_seconds: float | None = Field(default=None, gt=0)
+    # Telegram user ids allowed to use /stats.
+    admin_chat_ids: frozenset[int] = frozenset()
+    # /healthz, /readyz and /metrics on this port (bot/ops.py); not served when unset.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_listen: str = "127.0.0.1"
+    # Error reports to Sentry (bot/errors.py); the DSN holds a key, so it is kept secret.
+    sentry_dsn: SecretStr | None = None
+
+    @field_validator("admin_chat_ids", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        ids = [part.strip() for part in value.split(",") if part.strip()]
+        if not all(re.fullmatch(r"-?\d{1,20}", part) for part in ids):
+            raise ValueError("must be Telegram user ids separated by commas, e.g. 12345,67890")
+        return frozenset(int(part) for part in ids)
 
     @field_validator("api_url")
     @classmethod
@@ -145,6 +162,10 @@ _VARIABLES = {
     "listen": "WEBHOOK_LISTEN",
     "retention_days": "DATA_RETENTION_DAYS",
     "checkin_day_seconds": "CHECKIN_DAY_SECONDS",
+    "admin_chat_ids": "ADMIN_CHAT_IDS",
+    "metrics_port": "METRICS_PORT",
+    "metrics_listen": "METRICS_LISTEN",
+    "sentry_dsn": "SENTRY_DSN",
 }
 
 

@@ -39,6 +39,7 @@ class Act(StrEnum):
     NO_REMIND = "rn"  # no check-ins, thanks
     STOP_REMINDERS = "rs"  # stop the check-ins
     TIMEZONE = "tz"  # tz:<zone>, e.g. tz:central
+    STATS = "st"  # /stats again (admins only: the bot answers it before the dialogue)
 
 
 _NUMBER = r"\d{1,9}"
@@ -66,6 +67,7 @@ _SHAPES: dict[Act, tuple[str, ...]] = {
     Act.NO_REMIND: (),
     Act.STOP_REMINDERS: (),
     Act.TIMEZONE: (_WORD,),
+    Act.STATS: (),
 }
 
 

@@ -7,7 +7,7 @@ themselves live in flows/steps/, one module per feature.
 
 from __future__ import annotations
 
-from flows.callbacks import decode
+from flows.callbacks import Tap, decode
 from flows.chart import ChartBook
 from flows.checkins import CheckinCalendar
 from flows.export import PlanExport
@@ -18,6 +18,7 @@ from flows.quiz import QuizMachine
 from flows.replies import Outcome, Reply
 from flows.schema import Content
 from flows.state import ChatState, Person
+from flows.stats.screens import StatsScreens
 from flows.steps.base import Turn
 from flows.steps.checkins import CheckinSteps
 from flows.steps.privacy import PrivacySteps
@@ -54,6 +55,7 @@ class Dialogue(WelcomeSteps, ProgressSteps, CheckinSteps, PrivacySteps):
         self.calendar = calendar or CheckinCalendar()
         self.followup = FollowUpViews(content, self.calendar)
         self.exports = PlanExport(self.followup)
+        self.stats = StatsScreens(content)
 
     def language(self, state: ChatState, person: Person) -> str:
         if state.language in self.content.languages:
@@ -91,6 +93,11 @@ class Dialogue(WelcomeSteps, ProgressSteps, CheckinSteps, PrivacySteps):
         if tap is None:
             return self._out_of_date(turn)
         return getattr(self, f"_on_{tap.act.name.lower()}")(turn, tap)
+
+    def _on_stats(self, turn: Turn, tap: Tap) -> Outcome:
+        """The admins' Refresh under /stats reaches the dialogue only when the bot did not
+        take it first (someone who is not an admin): an out-of-date button to them."""
+        return self._out_of_date(turn)
 
     def text(self, state: ChatState, person: Person) -> Outcome:
         language = self.language(state, person)

@@ -400,6 +400,40 @@ class LanguageMenuWords(Schema):
     switched: Text  # said in the new language
 
 
+class ShareWords(Schema):
+    button: ButtonLabel
+    # The one line the share sheet puts above the link: an invitation, never the user's
+    # answers. Plain text (Telegram shows it as typed).
+    invitation: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\n<>]+$")]
+
+
+class ProfileWords(Schema):
+    """What Telegram shows before someone presses Start (setMyDescription and
+    setMyShortDescription, with Telegram's limits)."""
+
+    description: Annotated[str, Field(min_length=1, max_length=512)]
+    short_description: Annotated[str, Field(min_length=1, max_length=120)]
+
+
+class StatsWords(Schema):
+    """/stats, for the bot's admins."""
+
+    title: Text  # {today}
+    row: Text  # {event} {week} {month}
+    events: dict[str, Text]  # one per event of flows.stats.FUNNEL
+    results: Text
+    personas: Text
+    languages: Text
+    unanswered: Text
+    split_row: Text  # {label} {week} {month} {share}
+    nothing: Text
+    no_topic: Text
+    note: Text
+    chart_title: Text
+    chart_caption: Text
+    refresh: ButtonLabel
+
+
 class Messages(Schema):
     dates: DateWords
     welcome: WelcomeWords
@@ -421,6 +455,9 @@ class Messages(Schema):
     export: ExportWords
     timezone: TimezoneWords
     commands: dict[str, Annotated[str, Field(min_length=3, max_length=256)]]
+    share: ShareWords
+    profile: ProfileWords
+    stats: StatsWords
 
 
 class LanguageWords(Schema):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+from urllib.parse import urlencode
 
 from flows.callbacks import Act, encode
+from flows.deeplinks import SHARE_PAYLOAD
 from flows.guide import Topic
 from flows.plans import Plan
 from flows.replies import Button, Keyboard, Reply, rows
@@ -17,6 +19,19 @@ class Views:
     def __init__(self, content: Content, total_questions: int) -> None:
         self.content = content
         self.total = total_questions
+        # The bot's t.me address, once Telegram has told the bot its username; until then
+        # (and in the console) there is no Share button.
+        self.bot_link: str | None = None
+
+    def share_row(self, language: str) -> Keyboard:
+        """The Share button: Telegram's share sheet with a link to the bot (a deep link that
+        counts the arrival) and a one-line invitation; never anything the user answered."""
+        if self.bot_link is None:
+            return ()
+        share = self.content.words(language).messages.share
+        link = f"{self.bot_link}?start={SHARE_PAYLOAD}"
+        query = urlencode({"url": link, "text": share.invitation})
+        return ((Button(share.button, url=f"https://t.me/share/url?{query}"),),)
 
     # ---- welcome and quiz ----------------------------------------------------------------
 
@@ -84,6 +99,7 @@ class Views:
             (Button(words.messages.buttons.compare_credentials, encode(Act.CREDENTIALS, "new")),),
             (self._learn_more(language),),
             (Button(words.messages.buttons.retake_quiz, encode(Act.START_OVER, version)),),
+            *self.share_row(language),
         )
         return Reply("\n\n".join(parts), keyboard, replace=replace)
 
@@ -147,6 +163,7 @@ class Views:
             (Button(words.buttons.other_persona, encode(Act.PERSONAS, plan.track)),),
             (Button(words.buttons.compare_credentials, encode(Act.CREDENTIALS, "new")),),
             (self._learn_more(language),),
+            *self.share_row(language),
         )
         return Reply("\n\n".join(sections), keyboard)
 

@@ -15,6 +15,7 @@ from flows.replies import Outcome, Reply
 from flows.schema import TRACKS, Content
 from flows.scoring import score
 from flows.state import ChatState, Person
+from flows.stats import Tally
 from flows.views import Views
 
 
@@ -46,6 +47,7 @@ class Steps:
         new_state: ChatState | None = None,
         notice: str | None = None,
         checkins: CheckinChange | None = None,
+        tallies: tuple[Tally, ...] = (),
     ) -> Outcome:
         return Outcome(
             state=new_state or state,
@@ -53,6 +55,7 @@ class Steps:
             notice=notice,
             saved_state=state,
             checkins=checkins,
+            tallies=tallies,
         )
 
     def _plan(self, language: str, persona: str, track: str) -> Plan | None:

@@ -9,6 +9,7 @@ from flows.callbacks import Tap
 from flows.checkins import CHECKIN_DAYS, ZONES, CheckinChange, plan_key, zone_of
 from flows.replies import Outcome
 from flows.state import ChatState, Checkins
+from flows.stats import CHECKINS_ON
 from flows.steps.base import Steps, Turn
 
 
@@ -36,6 +37,7 @@ class CheckinSteps(Steps):
             self.followup.reminders_active(language, plan, checkins, zone),
             new_state=state.advanced(checkins=checkins),
             checkins=change,
+            tallies=((CHECKINS_ON, ""),),
         )
 
     def _on_no_remind(self, turn: Turn, tap: Tap) -> Outcome:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flows.callbacks import Tap
 from flows.quiz import RESULT
 from flows.replies import Outcome
+from flows.stats import LANGUAGE_SET
 from flows.steps.base import Steps, Turn
 
 
@@ -24,4 +25,7 @@ class LanguageSteps(Steps):
             moved = moved.model_copy(update={"screen": turn.message_id})
             shown = self.current_view(Turn(moved, turn.person, chosen, turn.message_id))
         reply = self.views.language_switched(chosen, shown)
-        return self._say(state, reply, new_state=moved)
+        changed = state.language != chosen
+        return self._say(
+            state, reply, new_state=moved, tallies=((LANGUAGE_SET, chosen),) if changed else ()
+        )

@@ -7,6 +7,7 @@ from flows.checkins import plan_key, zone_of
 from flows.replies import Outcome, Reply
 from flows.schema import TRACKS, Track
 from flows.state import ChatState
+from flows.stats import PLAN, Tally
 from flows.steps.base import Steps, Turn
 
 
@@ -42,17 +43,20 @@ class PlanSteps(Steps):
         if state.track is None:
             changes["track"] = chosen
         new_state = state.advanced(**changes) if changes else state
+        # A plan the user did not have before (not the same one shown again).
+        tallies: tuple[Tally, ...] = ((PLAN, persona),) if changes else ()
         replies = [self.views.plan(language, plan)]
         checkins = state.checkins
         if checkins is None or max(checkins.due) <= self.calendar.now():
             scheduled = None
         elif checkins.plan == plan_key(persona, chosen):
-            return self._say(state, *replies, new_state=new_state)  # already on for this plan
+            # already on for this plan
+            return self._say(state, *replies, new_state=new_state, tallies=tallies)
         else:
             scheduled = self._plan_named(language, checkins.plan)
         zone = zone_of(state.timezone)
         replies.append(self.followup.remind_prompt(language, plan, zone, scheduled))
-        return self._say(state, *replies, new_state=new_state)
+        return self._say(state, *replies, new_state=new_state, tallies=tallies)
 
     def _on_choose_track(self, turn: Turn, tap: Tap) -> Outcome:
         track = tap.args[0]

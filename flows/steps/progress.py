@@ -9,6 +9,7 @@ from flows.checkins import plan_key, zone_of
 from flows.plans import Plan
 from flows.replies import Outcome, Reply
 from flows.state import ChatState
+from flows.stats import STEP_TICKED
 from flows.steps.base import Turn
 from flows.steps.plans import PlanSteps
 
@@ -50,7 +51,10 @@ class ProgressSteps(PlanSteps):
             ticks = {k: v for k, v in state.ticks.items() if k != key}
             moved = state.advanced(ticks={**ticks, key: after} if after else ticks)
         return self._say(
-            state, self._checklist(moved, language, plan, replace=True), new_state=moved
+            state,
+            self._checklist(moved, language, plan, replace=True),
+            new_state=moved,
+            tallies=((STEP_TICKED, ""),) if after > before else (),
         )
 
     def _checklist(self, state: ChatState, language: str, plan: Plan, *, replace: bool) -> Reply:

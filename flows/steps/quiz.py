@@ -7,6 +7,7 @@ from flows.quiz import RESULT
 from flows.replies import Outcome
 from flows.scoring import score
 from flows.state import ChatState
+from flows.stats import QUIZ_FINISHED, QUIZ_STARTED
 from flows.steps.base import Steps, Turn
 
 
@@ -16,7 +17,9 @@ class QuizSteps(Steps):
         assert restarted is not None, "restart is allowed from every state"
         restarted = restarted.model_copy(update={"screen": None})  # goes to a new message
         question = self.views.question(turn.language, restarted, replace=False)
-        return self._say(turn.state, question, new_state=restarted)
+        return self._say(
+            turn.state, question, new_state=restarted, tallies=((QUIZ_STARTED, turn.language),)
+        )
 
     def _begin_or_resume(self, turn: Turn, *, replace: bool) -> Outcome:
         state, language = turn.state, turn.language
@@ -26,7 +29,10 @@ class QuizSteps(Steps):
         assert begun is not None, "begin is allowed outside the quiz"
         begun = self._on_screen(begun, turn) if replace else begun
         return self._say(
-            state, self.views.question(language, begun, replace=replace), new_state=begun
+            state,
+            self.views.question(language, begun, replace=replace),
+            new_state=begun,
+            tallies=((QUIZ_STARTED, language),),
         )
 
     def _on_start(self, turn: Turn, tap: Tap) -> Outcome:
@@ -42,7 +48,9 @@ class QuizSteps(Steps):
             verdict = score(self.content.quiz, moved.answers)
             moved = moved.model_copy(update={"track": verdict.track})
             result = self.views.result(language, verdict, moved.version, replace=True)
-            return self._say(state, result, new_state=moved)
+            return self._say(
+                state, result, new_state=moved, tallies=((QUIZ_FINISHED, verdict.track),)
+            )
         return self._say(state, self.views.question(language, moved, replace=True), new_state=moved)
 
     def _on_back(self, turn: Turn, tap: Tap) -> Outcome:
@@ -65,7 +73,10 @@ class QuizSteps(Steps):
             self._on_screen(moved, turn) if replace else moved.model_copy(update={"screen": None})
         )
         return self._say(
-            state, self.views.question(language, moved, replace=replace), new_state=moved
+            state,
+            self.views.question(language, moved, replace=replace),
+            new_state=moved,
+            tallies=((QUIZ_STARTED, language),),
         )
 
     @staticmethod

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flows.deeplinks import DeepLink, parse_deep_link
+from flows.deeplinks import SHARE_PAYLOAD, DeepLink, parse_deep_link
 from flows.replies import Outcome
+from flows.stats import SHARED_ARRIVAL
 from flows.steps.base import Turn
 from flows.steps.credentials import CredentialSteps
 from flows.steps.guide import GuideSteps
@@ -25,7 +26,8 @@ class WelcomeSteps(QuizSteps, PlanSteps, CredentialSteps, GuideSteps, LanguageSt
         welcome = self.views.welcome(
             turn.language, turn.person.first_name, self.quiz.question_number(state), state.version
         )
-        return self._say(state, welcome)
+        arrived = ((SHARED_ARRIVAL, ""),) if payload == SHARE_PAYLOAD else ()
+        return self._say(state, welcome, tallies=arrived)
 
     def _cmd_help(self, turn: Turn, payload: str) -> Outcome:
         return self._say(turn.state, self.views.help(turn.language))

@@ -78,6 +78,9 @@ class StubCore:
         self.callback_queries: dict[str, CallbackQueryRecord] = {}
         self.timings: dict[int, UpdateTiming] = {}
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        # setMyDescription / setMyShortDescription, per language_code ("" for the default).
+        self.descriptions: dict[str, str] = {}
+        self.short_descriptions: dict[str, str] = {}
         self.update_queue = UpdateQueue()
         self.webhook = WebhookDispatcher(self._on_webhook_delivered)
         self.faults = FaultInjector(faults)

@@ -1,0 +1,41 @@
+"""The operator's view: what people did, counted per day without saying who (tallies), and
+/stats, the report an admin reads from those counts.
+
+A step reports what happened as tallies, (event, label) pairs on its Outcome; the bot adds
+them to the per-day counts in the database and to /metrics. Labels are content ids (a track,
+a persona, a language, a question topic), never anything a user typed.
+
+Adding a counter is one line here (in the order /stats lists it), its words in every
+language's messages.yaml (stats.events), and the step that emits it.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+QUIZ_STARTED: Final = "quiz_started"  # label: the language the quiz is taken in
+QUIZ_FINISHED: Final = "quiz_finished"  # label: the result's track
+PLAN: Final = "plan"  # label: the persona of a plan someone picked
+CHECKINS_ON: Final = "checkins_on"  # day-30/60/90 check-ins turned on
+STEP_TICKED: Final = "step_ticked"  # a plan step ticked off in /progress
+LANGUAGE_SET: Final = "language_set"  # label: the language chosen with /language
+SHARED_ARRIVAL: Final = "shared_arrival"  # someone came through a friend's Share link
+TRY_STARTED: Final = "try_started"  # /try, the taste of each job (issue 18)
+QUESTION_ANSWERED: Final = "question_answered"  # label: the topic (typed questions, issue 17)
+QUESTION_UNMATCHED: Final = "question_unmatched"  # label: the nearest topic, or ""
+
+# Every event /stats reports, in its order.
+FUNNEL: Final = (
+    QUIZ_STARTED,
+    QUIZ_FINISHED,
+    PLAN,
+    CHECKINS_ON,
+    STEP_TICKED,
+    TRY_STARTED,
+    QUESTION_ANSWERED,
+    QUESTION_UNMATCHED,
+    SHARED_ARRIVAL,
+    LANGUAGE_SET,
+)
+
+Tally = tuple[str, str]  # (event, label)
