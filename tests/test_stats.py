@@ -1,0 +1,202 @@
+"""The operator's view: what the steps count, how /stats adds it up, and who may see it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.stats_chart import draw_in_child
+from flows.dialogue import Dialogue
+from flows.schema import Content
+from flows.stats import (
+    CHECKINS_ON,
+    FUNNEL,
+    LANGUAGE_SET,
+    PLAN,
+    QUIZ_FINISHED,
+    QUIZ_STARTED,
+    SHARED_ARRIVAL,
+    STEP_TICKED,
+)
+from flows.stats.report import build_report, first_day
+from tests.bot_harness import running_bot
+from tests.chat_double import DialogueUser
+from tests.databases import run_sql
+from tests.quiz_routes import finish_quiz
+from tests.stub_bot_api import StubBotApi
+
+TODAY = date(2026, 11, 26)
+
+
+def test_every_counted_event_has_words_in_every_language(content: Content) -> None:
+    for language, words in content.languages.items():
+        assert set(words.messages.stats.events) == set(FUNNEL), language
+
+
+def test_the_steps_count_what_people_do_and_nothing_about_them(dialogue: Dialogue) -> None:
+    user = DialogueUser(dialogue)
+    counted: list[tuple[str, str]] = []
+
+    def do(outcome_of) -> None:  # type: ignore[no-untyped-def]
+        counted.extend(outcome_of().tallies)
+
+    do(lambda: user.command("start"))
+    assert counted == [], "the welcome alone is not a quiz start"
+    do(lambda: user.tap("Start the quiz"))
+    assert counted == [(QUIZ_STARTED, "en")]
+    for _ in range(dialogue.quiz.total):
+        do(lambda: user.answer(0))
+    track = user.state.track
+    assert track is not None
+    assert counted[1:] == [(QUIZ_FINISHED, track)], "one count for the result, none per answer"
+    counted.clear()
+
+    persona = dialogue.content.plans.personas[0].id
+    label = dialogue.content.words("en").plans.personas[persona].label
+    result = user.screen
+    do(lambda: user.tap(label, result))
+    assert counted == [(PLAN, persona)]
+    do(lambda: user.tap(label, result))
+    assert counted == [(PLAN, persona)], "the same plan again is not another plan"
+    do(lambda: user.tap("Yes, remind me"))
+    assert counted[-1] == (CHECKINS_ON, "")
+    counted.clear()
+
+    do(lambda: user.command("progress"))
+    first_step = user.screen.keyboard[0][0].label
+    do(lambda: user.tap(first_step))
+    do(lambda: user.tap(user.screen.keyboard[0][0].label))  # untick: not counted
+    assert counted == [(STEP_TICKED, "")]
+    counted.clear()
+
+    do(lambda: user.command("language"))
+    do(lambda: user.tap("Español"))
+    assert counted == [(LANGUAGE_SET, "es")]
+    counted.clear()
+    do(lambda: user.command("restart"))
+    assert counted == [(QUIZ_STARTED, "es")]
+
+
+def test_arrivals_through_a_shared_link_are_counted(dialogue: Dialogue) -> None:
+    user = DialogueUser(dialogue)
+    outcome = dialogue.command(user.state, user.person, "start", "from-friend")
+    assert outcome.tallies == ((SHARED_ARRIVAL, ""),)
+    assert "Hi Ana" in outcome.replies[0].text, "a friend's link opens the welcome"
+    assert dialogue.command(user.state, user.person, "start", "quiz").tallies == (
+        (QUIZ_STARTED, "en"),
+    )
+
+
+def test_the_report_adds_up_the_last_7_and_30_days() -> None:
+    rows = [
+        ("2026-10-27", QUIZ_STARTED, "en", 100),  # 31 days ago: outside both windows
+        ("2026-10-28", QUIZ_STARTED, "en", 5),  # 30 days ago, today included
+        ("2026-11-19", QUIZ_STARTED, "es", 2),  # 7 days ago: the month only
+        ("2026-11-20", QUIZ_STARTED, "en", 3),
+        ("2026-11-26", QUIZ_STARTED, "es", 1),
+        ("2026-11-26", QUIZ_FINISHED, "coding", 2),
+        ("2026-11-25", QUIZ_FINISHED, "billing", 1),
+    ]
+    report = build_report(rows, TODAY)
+    week, month = report.window(7), report.window(30)
+    assert (week.total(QUIZ_STARTED), month.total(QUIZ_STARTED)) == (4, 11)
+    assert month.split(QUIZ_STARTED) == {"en": 8, "es": 3}
+    assert week.split(QUIZ_FINISHED) == {"coding": 2, "billing": 1}
+    assert week.total(PLAN) == 0
+    assert len(report.days) == 30 and report.days[-1] == TODAY
+    assert report.daily[QUIZ_STARTED][-1] == 1 and report.daily[QUIZ_STARTED][0] == 5
+    assert first_day(TODAY) == "2026-10-28"
+
+
+def test_the_report_reads_as_figures_and_splits(dialogue: Dialogue) -> None:
+    rows = [
+        ("2026-11-26", QUIZ_STARTED, "en", 6),
+        ("2026-11-26", QUIZ_STARTED, "es", 2),
+        ("2026-11-26", QUIZ_FINISHED, "coding", 3),
+        ("2026-11-01", QUIZ_FINISHED, "billing", 1),
+        ("2026-11-26", "question_unmatched", "", 4),
+        ("2026-11-26", "question_unmatched", "salary", 7),
+    ]
+    reply = dialogue.stats.report("en", build_report(rows, TODAY))
+    text = reply.text
+    assert "Started the quiz: <b>8</b> · 8" in text
+    assert "Finished it: <b>3</b> · 4" in text
+    assert "Got a plan: <b>0</b> · 0" in text
+    assert "coding: <b>3</b> · 3 (75%)" in text and "billing: <b>0</b> · 1 (25%)" in text
+    assert "English: <b>6</b> · 6 (75%)" in text and "Español: <b>2</b> · 2 (25%)" in text
+    unanswered = text.split("Top topics not understood")[1]
+    assert unanswered.index("salary") < unanswered.index("no topic"), "busiest first"
+    assert "Plans by persona</b>\nnone yet" in text
+    assert reply.keyboard[0][0].label == "↻ Refresh"
+    assert len(text) <= 1000
+
+
+async def test_the_chart_is_drawn_in_a_child_process(dialogue: Dialogue) -> None:
+    rows = [("2026-11-26", QUIZ_STARTED, "en", 6), ("2026-11-20", PLAN, "veteran", 2)]
+    png = await draw_in_child(dialogue.stats.chart("en", build_report(rows, TODAY)))
+    assert png.startswith(b"\x89PNG") and len(png) > 10_000
+
+
+ADMIN = 7001
+
+
+def utc_today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+@pytest.mark.timeout(180)
+async def test_an_admin_reads_stats_that_outlive_forget(
+    stub: StubBotApi, content: Content, database_url: str
+) -> None:
+    admin, ana, bo = stub.user(ADMIN, "Ops"), stub.user(7002, "Ana"), stub.user(7003, "Bo")
+    bo_es = stub.user(7004, "Bea", language_code="es")
+    async with running_bot(stub, content, database_url, admin_chat_ids={ADMIN}):
+        await finish_quiz(ana, "coding")
+        await finish_quiz(bo, "billing")
+        await bo_es.send("/start from-friend")
+        await bo_es.tap("Empezar el cuestionario")
+        await ana.send("/forget")
+        await ana.tap("Yes, delete my data")
+        assert (
+            await run_sql(database_url, f"SELECT 1 FROM chats WHERE chat_id = {ana.chat_id}") == []
+        )
+
+        replies = await admin.send("/stats", until=lambda r: len(r.messages) >= 2, reply_timeout=60)
+        chart, figures = replies.messages[-2], replies.messages[-1]
+        assert chart.photo is not None and chart.photo.data.startswith(b"\x89PNG")
+        assert "per day" in (chart.caption or "")
+        text = figures.text
+        assert "Started the quiz: 3 · 3" in text, "Ana's counts stay after /forget"
+        assert "Finished it: 2 · 2" in text
+        assert "coding: 1 · 1 (50%)" in text and "billing: 1 · 1 (50%)" in text
+        assert "English: 2 · 2 (67%)" in text and "Español: 1 · 1 (33%)" in text
+        assert "Came through a shared link: 1 · 1" in text
+        for user, name in ((ana, "Ana"), (bo, "Bo"), (bo_es, "Bea")):
+            assert str(user.chat_id) not in text and name not in text
+
+        again = await admin.tap("↻ Refresh", until=lambda r: len(r.messages) >= 2, reply_timeout=60)
+        assert "Started the quiz: 3 · 3" in again.messages[-1].text
+
+    stored = await run_sql(database_url, "SELECT day, metric, label, count FROM daily_counts")
+    assert (utc_today(), "quiz_started", "en", 2) in stored
+    assert all(str(ana.chat_id) not in map(str, row) for row in stored)
+
+
+async def test_stats_is_an_unknown_command_to_everyone_else(
+    stub: StubBotApi, content: Content, tmp_path: Path
+) -> None:
+    user = stub.user(7010, "Cy")
+    async with running_bot(
+        stub, content, f"sqlite:///{tmp_path}/bot.sqlite3", admin_chat_ids={ADMIN}
+    ):
+        unknown = await user.send("/nosuchthing")
+        stats = await user.send("/stats")
+        assert stats.texts == unknown.texts
+        assert stats.messages[0].text.startswith("I don't know that command")
+        await user.send("/start")
+        forged = await user.tap_data("st")
+        assert forged.callback_answer is not None
+        assert forged.callback_answer.text == "That button is out of date. Here is where you are."
+        assert not any("CareerPath in numbers" in t for t in forged.texts)
