@@ -14,6 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from telegram import WebhookInfo
 
 from bot.app import STORAGE
+from bot.config import ConfigError, Settings
 from bot.metrics import Metrics
 from bot.ops import POLL_STALE_SECONDS, Readiness
 from bot.storage import open_storage
@@ -221,3 +222,26 @@ async def test_python_m_bot_serves_the_endpoints_on_localhost(
         assert await bot.terminate() == 0
     finally:
         await bot.stop_quietly()
+
+
+def test_operator_settings_from_the_environment() -> None:
+    base = {"TELEGRAM_BOT_TOKEN": "1:abc"}
+    plain = Settings.from_env(base)
+    assert (plain.metrics_port, plain.admin_chat_ids, plain.sentry_dsn) == (None, frozenset(), None)
+    assert plain.metrics_listen == "127.0.0.1", "the endpoints stay on this machine by default"
+    settings = Settings.from_env(
+        {
+            **base,
+            "METRICS_PORT": "9464",
+            "METRICS_LISTEN": "0.0.0.0",
+            "ADMIN_CHAT_IDS": " 12345, 67890 ,",
+            "SENTRY_DSN": "https://key@sentry.example/1",
+        }
+    )
+    assert (settings.metrics_port, settings.metrics_listen) == (9464, "0.0.0.0")
+    assert settings.admin_chat_ids == {12345, 67890}
+    assert settings.sentry_dsn is not None and "key" not in repr(settings)
+    for variable, bad in (("ADMIN_CHAT_IDS", "@alice"), ("METRICS_PORT", "99999")):
+        with pytest.raises(ConfigError, match=variable) as raised:
+            Settings.from_env({**base, variable: bad})
+        assert bad not in str(raised.value)
