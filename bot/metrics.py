@@ -19,7 +19,7 @@ from flows.stats import FUNNEL
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 CHECKIN_EVENTS = ("due", "sent", "failed")
 # Content ids and Bot API method names; anything else (never expected) is not passed on.
-_SAFE_LABEL = re.compile(r"[A-Za-z0-9_/-]{0,64}")
+_SAFE_LABEL = re.compile(r"[A-Za-z0-9_./:-]{0,64}")
 
 
 def safe_label(value: str) -> str:

@@ -424,6 +424,7 @@ class StatsWords(Schema):
     results: Text
     personas: Text
     languages: Text
+    asked: Text
     unanswered: Text
     split_row: Text  # {label} {week} {month} {share}
     nothing: Text

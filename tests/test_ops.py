@@ -245,3 +245,33 @@ def test_operator_settings_from_the_environment() -> None:
         with pytest.raises(ConfigError, match=variable) as raised:
             Settings.from_env({**base, variable: bad})
         assert bad not in str(raised.value)
+
+
+async def test_a_webhook_bot_is_ready_once_telegram_has_its_webhook(
+    stub: StubBotApi, tmp_path: Path
+) -> None:
+    port, metrics_port = free_port(), free_port()
+    bot = BotProcess(
+        stub,
+        f"sqlite:///{tmp_path}/bot.sqlite3",
+        tmp_path / "bot.log",
+        extra_env={
+            "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+            "WEBHOOK_SECRET": "s3cret-for-tests",
+            "PORT": str(port),
+            "WEBHOOK_LISTEN": "127.0.0.1",
+            "METRICS_PORT": str(metrics_port),
+        },
+    )
+    user = stub.user(8104, "Uma")
+    try:
+        await bot.start()
+        ready = await wait_ready(metrics_port)
+        assert ready["status"] == 200, (ready, bot.log())
+        await user.send("/start")
+        found = samples((await get(metrics_port, "/metrics"))[2])
+        assert value(found, "careerpath_updates_total", kind="message", handler="/start") == 1
+        assert value(found, "careerpath_last_poll_timestamp_seconds") == 0, "no polling"
+        assert value(found, "careerpath_last_update_timestamp_seconds") > 0
+    finally:
+        await bot.stop_quietly()

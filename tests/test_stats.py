@@ -116,8 +116,12 @@ def test_the_report_reads_as_figures_and_splits(dialogue: Dialogue) -> None:
         ("2026-11-26", QUIZ_STARTED, "es", 2),
         ("2026-11-26", QUIZ_FINISHED, "coding", 3),
         ("2026-11-01", QUIZ_FINISHED, "billing", 1),
-        ("2026-11-26", "question_unmatched", "", 4),
-        ("2026-11-26", "question_unmatched", "salary", 7),
+        # Typed questions as flows/ask tallies them: the section that answered, or none.
+        ("2026-11-26", "ask", "no_match", 4),
+        ("2026-11-26", "ask", "salary.pay", 7),
+        ("2026-11-25", "ask", "roles.day", 2),
+        ("2026-11-26", "ask", "safety", 1),  # not a question about careers: not counted
+        ("2026-11-26", "question_unmatched", "remote", 9),  # a miss with a topic, if known
     ]
     reply = dialogue.stats.report("en", build_report(rows, TODAY))
     text = reply.text
@@ -126,8 +130,12 @@ def test_the_report_reads_as_figures_and_splits(dialogue: Dialogue) -> None:
     assert "Got a plan: <b>0</b> · 0" in text
     assert "coding: <b>3</b> · 3 (75%)" in text and "billing: <b>0</b> · 1 (25%)" in text
     assert "English: <b>6</b> · 6 (75%)" in text and "Español: <b>2</b> · 2 (25%)" in text
+    assert "Typed questions answered: <b>9</b> · 9" in text
+    assert "Typed questions not understood: <b>13</b> · 13" in text
+    asked = text.split("Most asked")[1].split("Top topics")[0]
+    assert asked.index("salary.pay: <b>7</b>") < asked.index("roles.day: <b>2</b>")
     unanswered = text.split("Top topics not understood")[1]
-    assert unanswered.index("salary") < unanswered.index("no topic"), "busiest first"
+    assert unanswered.index("remote") < unanswered.index("no topic: <b>4</b>"), "busiest first"
     assert "Plans by persona</b>\nnone yet" in text
     assert reply.keyboard[0][0].label == "↻ Refresh"
     assert len(text) <= 1000

@@ -21,8 +21,14 @@ STEP_TICKED: Final = "step_ticked"  # a plan step ticked off in /progress
 LANGUAGE_SET: Final = "language_set"  # label: the language chosen with /language
 SHARED_ARRIVAL: Final = "shared_arrival"  # someone came through a friend's Share link
 TRY_STARTED: Final = "try_started"  # /try, the taste of each job (issue 18)
-QUESTION_ANSWERED: Final = "question_answered"  # label: the topic (typed questions, issue 17)
-QUESTION_UNMATCHED: Final = "question_unmatched"  # label: the nearest topic, or ""
+QUESTION_ANSWERED: Final = "question_answered"  # label: the guide section that answered
+QUESTION_UNMATCHED: Final = "question_unmatched"  # label: a topic, when one is known, or ""
+
+# Typed questions (flows/ask) tally ("ask", <the section that answered>), ("ask", "no_match")
+# or ("ask", "safety"); the report reads them as the two question events above.
+ASK: Final = "ask"
+ASK_NO_MATCH: Final = "no_match"
+ASK_NOT_COUNTED: Final = ("safety",)
 
 # Every event /stats reports, in its order.
 FUNNEL: Final = (

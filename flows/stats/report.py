@@ -7,7 +7,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flows.stats import FUNNEL, PLAN, QUIZ_FINISHED, QUIZ_STARTED
+from flows.stats import (
+    ASK,
+    ASK_NO_MATCH,
+    ASK_NOT_COUNTED,
+    FUNNEL,
+    PLAN,
+    QUESTION_ANSWERED,
+    QUESTION_UNMATCHED,
+    QUIZ_FINISHED,
+    QUIZ_STARTED,
+)
 
 WINDOWS = (7, 30)
 # The events drawn day by day on the chart.
@@ -48,10 +58,21 @@ def first_day(today: date, days: int = max(WINDOWS)) -> str:
     return (today - timedelta(days=days - 1)).isoformat()
 
 
+def as_event(event: str, label: str) -> tuple[str, str] | None:
+    """A stored tally as the event /stats reports it (None: not reported)."""
+    if event != ASK:
+        return event, label
+    if label == ASK_NO_MATCH:
+        return QUESTION_UNMATCHED, ""
+    return None if label in ASK_NOT_COUNTED else (QUESTION_ANSWERED, label)
+
+
 def build_report(rows: Iterable[Row], today: date) -> StatsReport:
     by_day: dict[date, Counter[tuple[str, str]]] = defaultdict(Counter)
     for day, event, label, count in rows:
-        by_day[date.fromisoformat(day)][event, label] += count
+        reported = as_event(event, label)
+        if reported is not None:
+            by_day[date.fromisoformat(day)][reported] += count
     windows = []
     for days in WINDOWS:
         since = today - timedelta(days=days - 1)

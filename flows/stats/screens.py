@@ -8,7 +8,14 @@ from typing import Any
 from flows.callbacks import Act, encode
 from flows.replies import Button, Reply
 from flows.schema import Content
-from flows.stats import FUNNEL, PLAN, QUESTION_UNMATCHED, QUIZ_FINISHED, QUIZ_STARTED
+from flows.stats import (
+    FUNNEL,
+    PLAN,
+    QUESTION_ANSWERED,
+    QUESTION_UNMATCHED,
+    QUIZ_FINISHED,
+    QUIZ_STARTED,
+)
 from flows.stats.report import CHARTED, StatsReport
 
 TOP_TOPICS = 5
@@ -42,6 +49,7 @@ class StatsScreens:
             (stats.results, QUIZ_FINISHED, tracks, _ordered(RESULT_ORDER)),
             (stats.personas, PLAN, personas, _ordered(tuple(personas))),
             (stats.languages, QUIZ_STARTED, languages, _ordered(tuple(languages))),
+            (stats.asked, QUESTION_ANSWERED, {}, _busiest(TOP_TOPICS)),
             (stats.unanswered, QUESTION_UNMATCHED, {"": stats.no_topic}, _busiest(TOP_TOPICS)),
         )
         for title, event, names, order in splits:
