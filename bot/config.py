@@ -127,6 +127,14 @@ class Settings(BaseModel):
             )
         return self
 
+    @model_validator(mode="after")
+    def _metrics_port_free(self) -> Self:
+        if self.webhook_url and self.metrics_port == self.port:
+            raise ValueError(
+                f"METRICS_PORT must differ from PORT ({self.port}), where the webhook is served"
+            )
+        return self
+
     @property
     def webhook_path(self) -> str:
         """The path part of WEBHOOK_URL, where the bot's web server takes updates."""

@@ -241,6 +241,9 @@ def test_operator_settings_from_the_environment() -> None:
     assert (settings.metrics_port, settings.metrics_listen) == (9464, "0.0.0.0")
     assert settings.admin_chat_ids == {12345, 67890}
     assert settings.sentry_dsn is not None and "key" not in repr(settings)
+    webhook = {"WEBHOOK_URL": "https://bot.example/hook", "WEBHOOK_SECRET": "s", "PORT": "8080"}
+    with pytest.raises(ConfigError, match="METRICS_PORT must differ from PORT"):
+        Settings.from_env({**base, **webhook, "METRICS_PORT": "8080"})
     for variable, bad in (("ADMIN_CHAT_IDS", "@alice"), ("METRICS_PORT", "99999")):
         with pytest.raises(ConfigError, match=variable) as raised:
             Settings.from_env({**base, variable: bad})
