@@ -80,7 +80,7 @@ async def send_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     else:
         caption = dialogue.stats.chart_caption(language)
         replies.append(Reply("", attachment=Attachment("photo", "stats.png", png, caption)))
-    replies.append(dialogue.stats.report(language, report))
+    replies += dialogue.stats.report(language, report)
     await deliver(context.bot, chat.id, Outcome(state=state, replies=tuple(replies)), None)
 
 

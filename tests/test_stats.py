@@ -123,8 +123,8 @@ def test_the_report_reads_as_figures_and_splits(dialogue: Dialogue) -> None:
         ("2026-11-26", "ask", "safety", 1),  # not a question about careers: not counted
         ("2026-11-26", "question_unmatched", "remote", 9),  # a miss with a topic, if known
     ]
-    reply = dialogue.stats.report("en", build_report(rows, TODAY))
-    text = reply.text
+    figures, splits = dialogue.stats.report("en", build_report(rows, TODAY))
+    text = f"{figures.text}\n\n{splits.text}"
     assert "Started the quiz: <b>8</b> · 8" in text
     assert "Finished it: <b>3</b> · 4" in text
     assert "Got a plan: <b>0</b> · 0" in text
@@ -137,8 +137,21 @@ def test_the_report_reads_as_figures_and_splits(dialogue: Dialogue) -> None:
     unanswered = text.split("Top topics not understood")[1]
     assert unanswered.index("remote") < unanswered.index("no topic: <b>4</b>"), "busiest first"
     assert "Plans by persona</b>\nnone yet" in text
-    assert reply.keyboard[0][0].label == "↻ Refresh"
-    assert len(text) <= 1000
+    assert not figures.keyboard and splits.keyboard[0][0].label == "↻ Refresh"
+
+
+def test_a_busy_report_still_fits_a_phone_screen_per_message(dialogue: Dialogue) -> None:
+    content = dialogue.content
+    rows = [("2026-11-26", QUIZ_FINISHED, track, 123456) for track in ("coding", "billing", "both")]
+    rows += [("2026-11-26", PLAN, p.id, 123456) for p in content.plans.personas]
+    rows += [("2026-11-26", QUIZ_STARTED, code, 123456) for code in content.languages]
+    rows += [("2026-11-26", "ask", f"section-{n}.part", 123456) for n in range(9)]
+    rows += [("2026-11-26", "question_unmatched", f"topic-{n}", 123456) for n in range(9)]
+    unlabelled = set(FUNNEL) - {QUIZ_FINISHED, PLAN, QUIZ_STARTED, LANGUAGE_SET}
+    rows += [("2026-11-26", event, "", 1234567) for event in unlabelled]
+    for language in content.languages:
+        for reply in dialogue.stats.report(language, build_report(rows, TODAY)):
+            assert len(reply.text) <= 1000, (language, len(reply.text))
 
 
 async def test_the_chart_is_drawn_in_a_child_process(dialogue: Dialogue) -> None:
@@ -171,11 +184,11 @@ async def test_an_admin_reads_stats_that_outlive_forget(
             await run_sql(database_url, f"SELECT 1 FROM chats WHERE chat_id = {ana.chat_id}") == []
         )
 
-        replies = await admin.send("/stats", until=lambda r: len(r.messages) >= 2, reply_timeout=60)
-        chart, figures = replies.messages[-2], replies.messages[-1]
+        replies = await admin.send("/stats", until=lambda r: len(r.messages) >= 3, reply_timeout=60)
+        chart, figures, splits = replies.messages[-3:]
         assert chart.photo is not None and chart.photo.data.startswith(b"\x89PNG")
         assert "per day" in (chart.caption or "")
-        text = figures.text
+        text = f"{figures.text}\n{splits.text}"
         assert "Started the quiz: 3 · 3" in text, "Ana's counts stay after /forget"
         assert "Finished it: 2 · 2" in text
         assert "coding: 1 · 1 (50%)" in text and "billing: 1 · 1 (50%)" in text
@@ -184,8 +197,8 @@ async def test_an_admin_reads_stats_that_outlive_forget(
         for user, name in ((ana, "Ana"), (bo, "Bo"), (bo_es, "Bea")):
             assert str(user.chat_id) not in text and name not in text
 
-        again = await admin.tap("↻ Refresh", until=lambda r: len(r.messages) >= 2, reply_timeout=60)
-        assert "Started the quiz: 3 · 3" in again.messages[-1].text
+        again = await admin.tap("↻ Refresh", until=lambda r: len(r.messages) >= 3, reply_timeout=60)
+        assert "Started the quiz: 3 · 3" in again.messages[-2].text
 
     stored = await run_sql(database_url, "SELECT day, metric, label, count FROM daily_counts")
     assert (utc_today(), "quiz_started", "en", 2) in stored

@@ -18,7 +18,7 @@ from flows.stats import (
 )
 from flows.stats.report import CHARTED, StatsReport
 
-TOP_TOPICS = 5
+TOP_TOPICS = 3
 # Results in this order first; any other label a later feature adds comes after.
 RESULT_ORDER = ("coding", "billing", "both", "neither")
 
@@ -29,7 +29,9 @@ class StatsScreens:
     def __init__(self, content: Content) -> None:
         self.content = content
 
-    def report(self, language: str, report: StatsReport) -> Reply:
+    def report(self, language: str, report: StatsReport) -> tuple[Reply, Reply]:
+        """Two messages, each within a phone screen: the figures, then the splits (with the
+        Refresh button, the newest message)."""
         words = self.content.words(language)
         stats = words.messages.stats
         week, month = report.window(7), report.window(30)
@@ -40,6 +42,9 @@ class StatsScreens:
             )
             for event in FUNNEL
         ]
+        lines += ["", stats.note]
+        figures = Reply("\n".join(lines), ())
+        lines = []
         tracks = {**words.messages.tracks}
         personas = {p: w.label for p, w in words.plans.personas.items()}
         languages = {
@@ -53,7 +58,7 @@ class StatsScreens:
             (stats.unanswered, QUESTION_UNMATCHED, {"": stats.no_topic}, _busiest(TOP_TOPICS)),
         )
         for title, event, names, order in splits:
-            lines += ["", title]
+            lines += [title] if not lines else ["", title]
             counts, weekly = month.split(event), week.split(event)
             shown = order(counts)
             if not shown:
@@ -68,9 +73,8 @@ class StatsScreens:
                 )
                 for label in shown
             ]
-        lines += ["", stats.note]
         keyboard = ((Button(stats.refresh, encode(Act.STATS)),),)
-        return Reply("\n".join(lines), keyboard)
+        return figures, Reply("\n".join(lines), keyboard)
 
     def chart(self, language: str, report: StatsReport) -> dict[str, Any]:
         """What the chart shows, as plain data for the process that draws it."""
