@@ -13,8 +13,6 @@ import time
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from flows.stats import FUNNEL
-
 # Handler latency buckets (seconds): a step is a load, a save and one or two Bot API calls.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 CHECKIN_EVENTS = ("due", "sent", "failed")
@@ -89,8 +87,6 @@ class Metrics:
         )
         for event in CHECKIN_EVENTS:
             self.checkins.labels(event)
-        for event in FUNNEL:
-            self.funnel.labels(event, "")
         # Monotonic times for /readyz (the gauges above are for people and dashboards).
         self.last_update_at: float | None = None
         self.last_poll_at: float | None = None

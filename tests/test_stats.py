@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.stats_chart import draw_in_child
+from bot.stats_chart import ChartFailed, draw_in_child
 from flows.dialogue import Dialogue
 from flows.schema import Content
 from flows.stats import (
@@ -221,3 +221,23 @@ async def test_stats_is_an_unknown_command_to_everyone_else(
         assert forged.callback_answer is not None
         assert forged.callback_answer.text == "That button is out of date. Here is where you are."
         assert not any("CareerPath in numbers" in t for t in forged.texts)
+
+
+async def test_a_chart_that_cannot_be_drawn_is_reported_not_faked() -> None:
+    with pytest.raises(ChartFailed, match="exit code 1: KeyError"):
+        await draw_in_child({"title": "no days, no series"})
+
+
+async def test_without_its_chart_stats_still_sends_the_figures(
+    stub: StubBotApi, content: Content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(spec: object) -> bytes:
+        raise ChartFailed("exit code 1: MemoryError")
+
+    monkeypatch.setattr("bot.admin.draw_in_child", broken)
+    admin = stub.user(ADMIN, "Ops")
+    database = f"sqlite:///{tmp_path}/bot.sqlite3"
+    async with running_bot(stub, content, database, admin_chat_ids={ADMIN}):
+        replies = await admin.send("/stats", until=lambda r: len(r.messages) >= 2)
+    assert [m.photo for m in replies.messages] == [None, None]
+    assert "CareerPath in numbers" in replies.messages[0].text
