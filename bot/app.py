@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.conversation import Conversation
 from bot.delivery import deliver
 from bot.metrics import Metrics
-from bot.ops import OpsServer, Readiness, routes
+from bot.ops import Endpoints, OpsServer, Readiness
 from bot.processor import PerChatUpdateProcessor
 from bot.profile import sync_profile
 from bot.reminders import (
@@ -102,8 +102,10 @@ def build_application(settings: Settings, content: Content) -> Application:
     if settings.metrics_port is not None:
         webhook = bool(settings.webhook_url)
         readiness = Readiness(storage, metrics, webhook, application.bot if webhook else None)
-        ops = OpsServer(routes(metrics, readiness), settings.metrics_listen, settings.metrics_port)
-        application.bot_data[OPS] = ops
+        endpoints = Endpoints(metrics, readiness)
+        application.bot_data[OPS] = OpsServer(
+            endpoints, settings.metrics_listen, settings.metrics_port
+        )
     handlers.register(application)
     admin.register(application, settings.admin_chat_ids)
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is installed"

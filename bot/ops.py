@@ -8,8 +8,9 @@
               says which check failed, never any user data.
     /metrics  Prometheus' text format (bot/metrics.py).
 
-routes() can be added to any aiohttp application; OpsServer serves them on a port of their
-own (METRICS_PORT, on 127.0.0.1 unless METRICS_LISTEN says otherwise).
+Endpoints can be mounted on any aiohttp server (routes() for an Application, answer() for
+a low-level server that dispatches by path itself, such as a webhook server); OpsServer serves
+them on a port of their own (METRICS_PORT, on 127.0.0.1 unless METRICS_LISTEN says otherwise).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -94,32 +95,51 @@ class Readiness:
         return None
 
 
-def routes(metrics: Metrics, readiness: Readiness) -> list[web.RouteDef]:
-    async def healthz(request: web.Request) -> web.Response:
+class Endpoints:
+    """The three endpoints, for an aiohttp Application (routes()) or a low-level aiohttp
+    server that dispatches by path itself (answer())."""
+
+    def __init__(self, metrics: Metrics, readiness: Readiness) -> None:
+        self.metrics = metrics
+        self.readiness = readiness
+        self._pages: dict[str, Callable[[], Awaitable[web.Response]]] = {
+            "/healthz": self.healthz,
+            "/readyz": self.readyz,
+            "/metrics": self.metrics_page,
+        }
+
+    async def answer(self, request: web.BaseRequest) -> web.Response | None:
+        """The answer to a GET of one of the endpoints; None for any other request."""
+        page = self._pages.get(request.path)
+        if page is None or request.method not in ("GET", "HEAD"):
+            return None
+        return await page()
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.get(path, self._route) for path in self._pages]
+
+    async def _route(self, request: web.Request) -> web.Response:
+        return await self._pages[request.path]()
+
+    async def healthz(self) -> web.Response:
         return web.Response(text="ok\n")
 
-    async def readyz(request: web.Request) -> web.Response:
-        checks = await readiness.check()
+    async def readyz(self) -> web.Response:
+        checks = await self.readiness.check()
         ready = all(result == "ok" for result in checks.values())
         return web.json_response({"ready": ready, **checks}, status=200 if ready else 503)
 
-    async def metrics_page(request: web.Request) -> web.Response:
-        body = generate_latest(metrics.registry)
+    async def metrics_page(self) -> web.Response:
+        body = generate_latest(self.metrics.registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_PLAIN_0_0_4})
-
-    return [
-        web.get("/healthz", healthz),
-        web.get("/readyz", readyz),
-        web.get("/metrics", metrics_page),
-    ]
 
 
 class OpsServer:
     """The endpoints on a port of their own, inside the bot's event loop."""
 
-    def __init__(self, route_defs: list[web.RouteDef], listen: str, port: int) -> None:
+    def __init__(self, endpoints: Endpoints, listen: str, port: int) -> None:
         self.app = web.Application()
-        self.app.add_routes(route_defs)
+        self.app.add_routes(endpoints.routes())
         self.listen, self.port = listen, port
         self._runner: web.AppRunner | None = None
 

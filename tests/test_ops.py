@@ -10,13 +10,14 @@ from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp.test_utils import make_mocked_request
 from prometheus_client.parser import text_string_to_metric_families
 from telegram import WebhookInfo
 
 from bot.app import STORAGE
 from bot.config import ConfigError, Settings
 from bot.metrics import Metrics
-from bot.ops import POLL_STALE_SECONDS, Readiness
+from bot.ops import POLL_STALE_SECONDS, Endpoints, Readiness
 from bot.storage import open_storage
 from flows.schema import Content
 from tests.bot_harness import BotProcess, free_port, running_bot
@@ -278,3 +279,22 @@ async def test_a_webhook_bot_is_ready_once_telegram_has_its_webhook(
         assert value(found, "careerpath_last_update_timestamp_seconds") > 0
     finally:
         await bot.stop_quietly()
+
+
+async def test_the_endpoints_can_share_another_server(tmp_path: Path) -> None:
+    """What a webhook server on aiohttp's low-level server calls for paths it does not own."""
+    storage = open_storage(f"sqlite:///{tmp_path}/bot.sqlite3")
+    await storage.open()
+    metrics = Metrics()
+    endpoints = Endpoints(metrics, Readiness(storage, metrics, webhook=False))
+    try:
+        health = await endpoints.answer(make_mocked_request("GET", "/healthz"))
+        assert health is not None and (health.status, health.text) == (200, "ok\n")
+        page = await endpoints.answer(make_mocked_request("GET", "/metrics"))
+        assert page is not None and b"careerpath_updates_total" in page.body
+        ready = await endpoints.answer(make_mocked_request("GET", "/readyz"))
+        assert ready is not None and ready.status == 503, "not polled yet"
+        assert await endpoints.answer(make_mocked_request("POST", "/metrics")) is None
+        assert await endpoints.answer(make_mocked_request("GET", "/telegram")) is None
+    finally:
+        await storage.close()
