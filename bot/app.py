@@ -180,7 +180,9 @@ async def _on_startup(application: Application) -> None:
     await storage.open()
     conversation: Conversation = application.bot_data[handlers.CONVERSATION]
     conversation.dialogue.views.bot_link = f"https://t.me/{application.bot.username}"
-    await sync_profile(application.bot, conversation.dialogue.content)
+    await sync_profile(
+        application.bot, conversation.dialogue.content, application.bot_data[admin.ADMINS]
+    )
     ops: OpsServer | None = application.bot_data.get(OPS)
     if ops is not None:
         await ops.start()

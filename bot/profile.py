@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, BotCommand
+from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import InvalidToken, TelegramError
 
 from flows.dialogue import COMMANDS
@@ -18,9 +18,12 @@ from flows.schema import Content
 log = logging.getLogger(__name__)
 
 
-async def sync_profile(bot: Bot, content: Content) -> list[str]:
+async def sync_profile(
+    bot: Bot, content: Content, admins: frozenset[int] = frozenset()
+) -> list[str]:
     """Bring the profile in line with the content; what was changed ("description:es"...).
-    A failure is logged and the bot goes on: the profile is a nicety, not a reason to stop."""
+    Admins also find /stats in their own command menu. A failure is logged and the bot goes
+    on: the profile is a nicety, not a reason to stop."""
     changed: list[str] = []
     for language, words in content.languages.items():
         code = None if language == content.default_language else language
@@ -42,6 +45,18 @@ async def sync_profile(bot: Bot, content: Content) -> list[str]:
             raise
         except TelegramError as error:
             log.warning("could not update the bot's %s profile: %s", language, error)
+        admin_commands = [*commands, BotCommand("stats", words.messages.stats.command)]
+        for admin in sorted(admins):
+            try:
+                scope = BotCommandScopeChat(admin)
+                current = await bot.get_my_commands(scope=scope, language_code=code)
+                if tuple(current) != tuple(admin_commands):
+                    await bot.set_my_commands(admin_commands, scope=scope, language_code=code)
+                    changed.append(f"admin-commands:{language}")
+            except InvalidToken:
+                raise
+            except TelegramError as error:  # e.g. an admin who never opened the bot
+                log.warning("could not give an admin the /stats menu: %s", error)
     if changed:
         log.info("bot profile updated: %s", ", ".join(changed))
     return changed

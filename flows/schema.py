@@ -433,6 +433,7 @@ class StatsWords(Schema):
     chart_title: Text
     chart_caption: Text
     refresh: ButtonLabel
+    command: Annotated[str, Field(min_length=3, max_length=256)]  # in admins' command menu
 
 
 class Messages(Schema):

@@ -14,6 +14,7 @@ from tests.chat_double import DialogueUser
 from tests.databases import run_sql
 from tests.quiz_routes import finish_quiz
 from tests.stub_bot_api import StubBotApi
+from tests.stub_bot_api.methods_bot import commands_key
 
 PROFILE_SETTERS = ("setMyDescription", "setMyShortDescription", "setMyCommands")
 
@@ -130,3 +131,26 @@ def test_the_invitation_is_one_plain_line_in_every_language(content: Content) ->
         assert len(invitation) <= 200
         profile = words.messages.profile
         assert len(profile.description) <= 512 and len(profile.short_description) <= 120
+
+
+async def test_admins_find_stats_in_their_own_command_menu(
+    stub: StubBotApi, content: Content, tmp_path: Path
+) -> None:
+    database = f"sqlite:///{tmp_path}/bot.sqlite3"
+    admin, user = stub.user(8301, "Ops"), stub.user(8302, "Vi")
+    async with running_bot(stub, content, database, admin_chat_ids={admin.chat_id}):
+        pass
+    admin_menus = {
+        key: [c["command"] for c in commands]
+        for key, commands in stub.commands.items()
+        if str(admin.chat_id) in key[0]
+    }
+    assert len(admin_menus) == 2, "one per language"
+    assert all(menu[-1] == "stats" for menu in admin_menus.values())
+    everyone = [c["command"] for c in stub.commands[commands_key(None, None)]]
+    assert "stats" not in everyone
+    assert not any(str(user.chat_id) in key[0] for key in stub.commands)
+    calls = stub.stats.requests_by_method["setMyCommands"]
+    async with running_bot(stub, content, database, admin_chat_ids={admin.chat_id}):
+        pass
+    assert stub.stats.requests_by_method["setMyCommands"] == calls, "unchanged: not set again"
