@@ -11,6 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp.test_utils import make_mocked_request
+from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 from telegram import WebhookInfo
 
@@ -298,3 +299,13 @@ async def test_the_endpoints_can_share_another_server(tmp_path: Path) -> None:
         assert await endpoints.answer(make_mocked_request("GET", "/telegram")) is None
     finally:
         await storage.close()
+
+
+def test_labels_are_content_ids_or_other() -> None:
+    metrics = Metrics()
+    metrics.tallies((("ask", "salary.pay"), ("ask", "no_match"), ("plan", "José <b>hi</b>")))
+    found = samples(generate_latest(metrics.registry).decode())
+    events = "careerpath_funnel_events_total"
+    assert value(found, events, event="ask", label="salary.pay") == 1
+    assert value(found, events, event="ask", label="no_match") == 1
+    assert value(found, events, event="plan", label="other") == 1, "never free text"
