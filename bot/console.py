@@ -96,7 +96,7 @@ class Console:
             name = name.lower() if name.lower() in COMMANDS else ""
             step = partial(dialogue.command, person=person, name=name, payload=payload.strip())
         else:
-            step = partial(dialogue.text, person=person)
+            step = partial(dialogue.text, person=person, typed=line)
         outcome = await self.conversation.step(CONSOLE_CHAT, step)
         self.language = dialogue.language(outcome.state, person)
         self.show(outcome)

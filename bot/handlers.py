@@ -150,7 +150,9 @@ async def on_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @logged("text")
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await respond(update, context, lambda d, s, p: d.text(s, p))
+    message = update.effective_message
+    typed = (message.text or "") if message else ""
+    await respond(update, context, lambda d, s, p: d.text(s, p, typed))
 
 
 @logged("media")

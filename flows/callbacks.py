@@ -24,7 +24,8 @@ class Act(StrEnum):
     PERSONAS = "m"  # m:<track>, the persona menu again
     CREDENTIALS = "cm"  # cm:new (a new message) or cm:here (in place of this one)
     CREDENTIAL = "c"  # c:<credential>
-    COMPARE = "cc"  # every credential at a glance
+    COMPARE = "cc"  # every credential at a glance, from the first page
+    COMPARE_PAGE = "cp"  # cp:<page index>, in place of this message
     PLAN_MENU = "pm"  # what /plan shows, in place of this message
     GUIDE_MENU = "gm"  # gm:new (a new message) or gm:here (in place of this one)
     GUIDE_PAGE = "g"  # g:<topic>:<page index>, in place of this message
@@ -55,6 +56,7 @@ _SHAPES: dict[Act, tuple[str, ...]] = {
     Act.CREDENTIALS: (r"new|here",),
     Act.CREDENTIAL: (_WORD,),
     Act.COMPARE: (),
+    Act.COMPARE_PAGE: (r"\d{1,2}",),
     Act.PLAN_MENU: (),
     Act.GUIDE_MENU: (r"new|here",),
     Act.GUIDE_PAGE: (_WORD, r"\d{1,2}"),

@@ -9,16 +9,19 @@ import html
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import ValidationError
 
 from flows.checkins import ZONES
 from flows.schema import (
+    AskWords,
     CertWords,
     Content,
     Credentials,
     DateWords,
+    Fact,
     Facts,
     Guide,
     GuideWords,
@@ -63,11 +66,19 @@ def _validate(model: type[Schema], data: Any, path: Path) -> Any:
         raise ContentError(f"{path}: {field}: {first['msg']}{more}") from None
 
 
-def format_date(as_of: str | None, dates: DateWords, *, projection: bool = False) -> str:
-    """A date as users read it ("May 2024", "2025", "projection to 2032", "undated")."""
+def format_date(
+    as_of: str | None,
+    dates: DateWords,
+    *,
+    projection: bool = False,
+    projection_from: str | None = None,
+) -> str:
+    """A date as users read it ("May 2024", "2025", "projection for 2024–34", "undated")."""
     if as_of is None:
         return dates.undated
     year, _, month = as_of.partition("-")
+    if projection and projection_from:
+        return dates.projection_period.format(start=projection_from[:4], end=year[2:])
     if projection:
         return dates.projection.format(year=year)
     if not month:
@@ -75,11 +86,38 @@ def format_date(as_of: str | None, dates: DateWords, *, projection: bool = False
     return dates.month_year.format(month=dates.months[int(month) - 1], year=year)
 
 
+def fact_date(fact: Fact, dates: DateWords) -> str:
+    """The date users see beside a figure: its own date, or for a figure read on an issuer's
+    undated page, the day it was checked."""
+    if fact.as_of is None and fact.checked:
+        last = max(check.date for check in fact.checked)
+        return dates.checked.format(date=format_date(last[:7], dates))
+    return format_date(
+        fact.as_of, dates, projection=fact.projection, projection_from=fact.projection_from
+    )
+
+
 def cite(facts: Facts, key: str, dates: DateWords) -> str:
-    """A fact's source and date as users read them ("BLS, May 2024"), plain text."""
+    """A fact's source and date as users read them, plain text: "AAPC, checked November 2026";
+    a guide's claim says so and where to confirm it: "BLS, May 2024, per the Billing
+    vs Coding guide; confirm at bls.gov"."""
     fact = facts.facts[key]
-    date = format_date(fact.as_of, dates, projection=fact.projection)
-    return dates.cite.format(source=facts.sources[fact.source].short, date=date)
+    source, date = facts.sources[fact.source].short, fact_date(fact, dates)
+    if fact.claim_of and fact.claim_of != fact.source:
+        text = dates.quoted.format(
+            source=source, date=date, guide=facts.sources[fact.claim_of].short
+        )
+    else:
+        text = dates.cite.format(source=source, date=date)
+    if fact.confirm_at:
+        host = _host(facts.sources[fact.confirm_at].url)
+        text = dates.confirm.format(cite=text, host=host)
+    return text
+
+
+def _host(url: str | None) -> str:
+    host = urlsplit(url or "").hostname or ""
+    return host.removeprefix("www.")
 
 
 _DOLLARS = re.compile(r"^\$(\d{1,3}(?:,\d{3})*)$")
@@ -128,17 +166,26 @@ class _FactResolver:
 
 
 def _check_facts(facts: Facts, path: Path, languages: list[str]) -> None:
+    known = facts.sources
     for key, fact in facts.facts.items():
+        where = f"{path}: facts.{key}"
         if isinstance(fact.text, dict):
             _same_keys(languages, fact.text, path, f"facts.{key}.text")
-        if fact.source not in facts.sources:
-            raise ContentError(f"{path}: facts.{key}.source: unknown source {fact.source!r}")
+        for field in ("source", "claim_of", "confirm_at"):
+            value = getattr(fact, field)
+            if value is not None and value not in known:
+                raise ContentError(f"{where}.{field}: unknown source {value!r}")
+        if fact.confirm_at and not known[fact.confirm_at].url:
+            raise ContentError(f"{where}.confirm_at: {fact.confirm_at!r} has no url to confirm at")
         if fact.superseded_by and fact.superseded_by not in facts.facts:
-            raise ContentError(f"{path}: facts.{key}.superseded_by: unknown fact")
-    for key, source in facts.sources.items():
-        for cited in source.cites:
-            if cited not in facts.sources:
-                raise ContentError(f"{path}: sources.{key}.cites: unknown source {cited!r}")
+            raise ContentError(f"{where}.superseded_by: unknown fact")
+    for key, source in known.items():
+        for field in ("cites", "confirm_at"):
+            for cited in getattr(source, field):
+                if cited not in known:
+                    raise ContentError(f"{path}: sources.{key}.{field}: unknown source {cited!r}")
+                if field == "confirm_at" and not known[cited].url:
+                    raise ContentError(f"{path}: sources.{key}.confirm_at: {cited!r} has no url")
 
 
 def _same_keys(expected: Any, actual: Any, path: Path, where: str) -> None:
@@ -279,6 +326,7 @@ def _load_language(folder: Path, facts: Facts) -> LanguageWords:
         ("plans", PlanWords),
         ("certs", CertWords),
         ("guide", GuideWords),
+        ("asks", AskWords),
     ):
         path = folder / f"{part}.yaml"
         raw = raw_messages if part == "messages" else _read_yaml(path)
@@ -312,4 +360,19 @@ def load_content(root: Path | None = None, default_language: str = "en") -> Cont
     _check_references(content, root)
     for folder in folders:
         _check_language(content, content.languages[folder.name], folder)
+    _check_asks(content, root)
     return content
+
+
+def _check_asks(content: Content, root: Path) -> None:
+    """Every ask names a real section, and every language asks for the same sections."""
+    from flows.ask.sections import section_ids
+
+    known = section_ids(content)
+    default = content.words(content.default_language).asks.asks
+    for language, words in content.languages.items():
+        path = root / language / "asks.yaml"
+        unknown = [key for key in words.asks.asks if key not in known]
+        if unknown:
+            raise ContentError(f"{path}: asks: no such section: {', '.join(unknown)}")
+        _same_keys(default, words.asks.asks, path, "asks")

@@ -7,6 +7,9 @@ themselves live in flows/steps/, one module per feature.
 
 from __future__ import annotations
 
+from flows.ask.screens import AskViews
+from flows.ask.steps import AskSteps
+from flows.ask.understand import Reader
 from flows.callbacks import Tap, decode
 from flows.chart import ChartBook
 from flows.checkins import CheckinCalendar
@@ -20,10 +23,6 @@ from flows.schema import Content
 from flows.state import ChatState, Person
 from flows.stats.screens import StatsScreens
 from flows.steps.base import Turn
-from flows.steps.checkins import CheckinSteps
-from flows.steps.privacy import PrivacySteps
-from flows.steps.progress import ProgressSteps
-from flows.steps.welcome import WelcomeSteps
 from flows.views import Views
 
 # In the order Telegram's command menu shows them.
@@ -43,7 +42,7 @@ COMMANDS = (
 )
 
 
-class Dialogue(WelcomeSteps, ProgressSteps, CheckinSteps, PrivacySteps):
+class Dialogue(AskSteps):
     def __init__(self, content: Content, calendar: CheckinCalendar | None = None) -> None:
         """calendar: the clock and the length of a day for check-ins (real days by default)."""
         self.content = content
@@ -56,6 +55,8 @@ class Dialogue(WelcomeSteps, ProgressSteps, CheckinSteps, PrivacySteps):
         self.followup = FollowUpViews(content, self.calendar)
         self.exports = PlanExport(self.followup)
         self.stats = StatsScreens(content)
+        self.reader = Reader(content)  # the typed-question index, built once here
+        self.asks = AskViews(content, self.views)
 
     def language(self, state: ChatState, person: Person) -> str:
         if state.language in self.content.languages:
@@ -99,11 +100,10 @@ class Dialogue(WelcomeSteps, ProgressSteps, CheckinSteps, PrivacySteps):
         take it first (someone who is not an admin): an out-of-date button to them."""
         return self._out_of_date(turn)
 
-    def text(self, state: ChatState, person: Person) -> Outcome:
-        language = self.language(state, person)
-        if self.quiz.in_quiz(state):
-            return self._say(state, self.views.question(language, state, replace=False, hint=True))
-        return self._say(state, self.views.note(language, "text"))
+    def text(self, state: ChatState, person: Person, typed: str) -> Outcome:
+        """Typed text (flows/ask): answered, never stored; the outcome's tallies say only
+        which section answered."""
+        return self._typed(self._turn(state, person), typed)
 
     def media(self, state: ChatState, person: Person) -> Outcome:
         return self._say(state, self.views.note(self.language(state, person), "media"))

@@ -118,10 +118,10 @@ class FollowUpViews:
                 zone=self.zone(language, zone),
             )
             if max(checkins.due) <= self.calendar.now():
-                return Reply(f"{text}\n\n{words.all_sent}", replace=replace)
+                return Reply(f"{text}\n\n{words.all_sent}", self._plan_button(language), replace)
             return Reply(text, self._stop_button(language), replace=replace)
         if current_plan is None:
-            return Reply(f"{words.none}\n{words.no_plan}", replace=replace)
+            return Reply(f"{words.none}\n{words.no_plan}", self._plan_button(language), replace)
         offer = words.offer.format(plan=plan_label(current_plan))
         button = Button(
             messages.buttons.remind_plan,
@@ -131,6 +131,11 @@ class FollowUpViews:
 
     def reminders_stopped(self, language: str) -> Reply:
         return Reply(self.content.words(language).messages.checkins.stopped, replace=True)
+
+    def _plan_button(self, language: str) -> tuple[tuple[Button, ...], ...]:
+        """A way on from a screen that has nothing to offer: the plan menu."""
+        label = self.content.words(language).messages.buttons.make_plan
+        return ((Button(label, encode(Act.PLAN_MENU)),),)
 
     def _stop_button(self, language: str) -> tuple[tuple[Button, ...], ...]:
         label = self.content.words(language).messages.buttons.stop_reminders

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from flows.content import format_date
+from flows.content import fact_date, format_date
 from flows.schema import Content, LanguageWords, Source
 
-# Source entries are packed onto pages of at most this many characters, to stay phone-sized.
-PAGE_BUDGET = 2000
+# Source entries are packed onto pages of at most this many characters, markup and link
+# addresses included, so each page shows well under the 1,000 a phone reads comfortably.
+PAGE_BUDGET = 1100
 
 
 @dataclass(frozen=True)
@@ -58,17 +59,21 @@ class GuideBook:
         source = facts.sources[key]
         listing = words.guide.sources
         cites = ", ".join(facts.sources[cited].short for cited in source.cites)
+        if source.url:
+            link = _link(listing.link, source.url)
+        else:
+            issuers = [facts.sources[issuer].url or "" for issuer in source.confirm_at]
+            link = listing.confirm_at.format(
+                links=", ".join(_link(listing.link, url) for url in issuers)
+            )
         return listing.entry.format(
             short=html.escape(source.short, quote=False),
-            name=html.escape(source.name, quote=False),
+            publisher=html.escape(source.publisher, quote=False),
+            title=html.escape(source.title, quote=False),
             dates=self._source_dates(words, key, source),
             about=listing.about[key],
             cites=listing.cites.format(sources=html.escape(cites, quote=False)) if cites else "",
-            link=(
-                listing.link.format(url=source.url, host=urlsplit(source.url).hostname)
-                if source.url
-                else listing.no_link
-            ),
+            link=link,
         )
 
     def _source_dates(self, words: LanguageWords, key: str, source: Source) -> str:
@@ -81,9 +86,12 @@ class GuideBook:
             return words.guide.sources.live_site
         figures.sort(key=lambda f: f.as_of or "", reverse=True)  # newest first, undated last
         figures.sort(key=lambda f: f.projection)  # stable: projections after reported figures
-        return " · ".join(
-            dict.fromkeys(format_date(f.as_of, dates, projection=f.projection) for f in figures)
-        )
+        return " · ".join(dict.fromkeys(fact_date(f, dates) for f in figures))
+
+
+def _link(template: str, url: str) -> str:
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return template.format(url=url, host=host)
 
 
 def pack(blocks: list[str], budget: int) -> list[str]:

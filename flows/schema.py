@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 Track = Literal["coding", "billing", "both"]
 TRACKS: tuple[Track, ...] = ("coding", "billing", "both")
@@ -20,7 +20,18 @@ Phase = Literal["day30", "day60", "day90"]
 Level = Literal["entry", "advanced", "specialty"]
 
 # Links may only point at the official bodies the guides name.
-ALLOWED_LINK_DOMAINS = ("aapc.com", "ahima.org", "nhanow.com", "bls.gov", "va.gov", "hhs.gov")
+ALLOWED_LINK_DOMAINS = (
+    "aapc.com",
+    "ahima.org",
+    "nhanow.com",
+    "bls.gov",
+    "cms.gov",
+    "va.gov",
+    "hhs.gov",
+)
+# The bodies that issue the credentials and the figures: a fact is "checked" only against a
+# page on one of these.
+ISSUER_DOMAINS = ("aapc.com", "ahima.org", "nhanow.com", "bls.gov", "cms.gov")
 # A full-width inline button shows about this many characters on a phone.
 BUTTON_LABEL_MAX = 40
 
@@ -35,10 +46,19 @@ def _allowed_https(url: str) -> str:
     return url
 
 
+def _issuer_page(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    if not any(host == d or host.endswith("." + d) for d in ISSUER_DOMAINS):
+        raise ValueError(f"a fact is checked on an issuer's page ({', '.join(ISSUER_DOMAINS)})")
+    return url
+
+
 HttpsLink = Annotated[str, AfterValidator(_allowed_https)]
+IssuerPage = Annotated[HttpsLink, AfterValidator(_issuer_page)]
 Text = Annotated[str, Field(min_length=1)]
 ButtonLabel = Annotated[str, Field(min_length=1, max_length=BUTTON_LABEL_MAX)]
 IsoDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2})?$")]
+IsoDay = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
 class Schema(BaseModel):
@@ -49,11 +69,30 @@ class Schema(BaseModel):
 
 
 class Source(Schema):
-    name: Text
+    publisher: Text
+    title: Text
     short: Text
     url: HttpsLink | None = None
     published: IsoDate | None = None
     cites: list[str] = []
+    # A source with no public link (a guide we hold a copy of) points readers at the issuers
+    # whose sites confirm what it says; the sources page links those instead.
+    confirm_at: list[str] = []
+
+    @model_validator(mode="after")
+    def _has_a_way_to_check(self) -> Source:
+        if self.url is None and not self.confirm_at:
+            raise ValueError("a source needs a url, or confirm_at naming issuers that confirm it")
+        return self
+
+
+class Check(Schema):
+    """One issuer page a figure was found on."""
+
+    url: IssuerPage
+    date: IsoDay  # the day it was read ("on" would be a YAML boolean)
+    via: Literal["stored copy", "live page"]  # our search tool's archived copy, or the web
+    quote: Text  # the words on that page that support the figure
 
 
 class Fact(Schema):
@@ -64,7 +103,24 @@ class Fact(Schema):
     source: str
     as_of: IsoDate | None
     projection: bool = False
+    projection_from: IsoDate | None = None  # the base year of a projection ("2024" in 2024–34)
     superseded_by: str | None = None
+    # Exactly one of: checked on the issuer's own page(s), or shown as a guide's claim.
+    checked: list[Check] = []
+    claim_of: str | None = None  # the guide (a source key) whose claim this is
+    confirm_at: str | None = None  # the issuer (a source key) whose site settles it
+    note: str | None = None  # for editors
+
+    @model_validator(mode="after")
+    def _checked_or_claimed(self) -> Fact:
+        if bool(self.checked) == bool(self.claim_of):
+            raise ValueError(
+                "a fact needs either `checked` (the issuer's url, the date and the words that"
+                " support it) or `claim_of` (the guide whose claim it is), and not both"
+            )
+        if self.projection_from and not self.projection:
+            raise ValueError("projection_from is only for a projection")
+        return self
 
     def worded(self, language: str) -> str:
         return self.text if isinstance(self.text, str) else self.text[language]
@@ -184,6 +240,16 @@ class PlanWords(Schema):
     personas: dict[str, PersonaWords]
 
 
+class GlanceWords(Schema):
+    """A credential in one short block, for "Compare all"."""
+
+    exam: Text
+    fee: Text
+    prerequisites: Text
+    renewal: Text
+    source: Text  # the {cite:...} of the figures above
+
+
 class CredentialWords(Schema):
     name: Text
     setting: Text
@@ -194,6 +260,7 @@ class CredentialWords(Schema):
     fee: Text
     pay: Text
     renewal: Text
+    glance: GlanceWords
 
 
 class CertWords(Schema):
@@ -217,9 +284,9 @@ class TopicWords(Schema):
 
 
 class SourceListWords(Schema):
-    entry: Text  # {short} {name} {dates} {about} {cites} {link}
+    entry: Text  # {short} {publisher} {title} {dates} {about} {cites} {link}
     link: Text  # {url} {host}
-    no_link: Text
+    confirm_at: Text  # {links}: where to confirm what a source with no public link says
     live_site: Text  # the date line of a source with no dated figure
     cites: Text  # {sources}
     about: dict[str, Text]  # per source id in content/facts.yaml
@@ -239,8 +306,12 @@ class DateWords(Schema):
     day: Text  # {weekday} {day} {month} {year}: a calendar day
     time: Text  # {hour} {minute}: a time of day, 24-hour
     undated: Text
-    projection: Text
-    cite: Text
+    projection: Text  # {year}
+    projection_period: Text  # {start} {end}: "projection for 2024–34" ({end} is two digits)
+    cite: Text  # {source} {date}
+    checked: Text  # {date}: the date line of a figure read on an issuer's undated page
+    quoted: Text  # {source} {date} {guide}: a figure a guide quotes from someone else
+    confirm: Text  # {cite} {host}: where to confirm a figure no issuer page confirmed
 
 
 class WelcomeWords(Schema):
@@ -301,8 +372,10 @@ class PlanMessages(Schema):
 class CertMessages(Schema):
     menu: Text
     card: Text
-    compare_title: Text
-    compare_row: Text
+    compare_title: Text  # {number} {total}
+    compare_row: (
+        Text  # {code} {name} {issuer} {level} {exam} {fee} {prerequisites} {renewal} {source}
+    )
     compare_footer: Text
 
 
@@ -462,12 +535,34 @@ class Messages(Schema):
     stats: StatsWords
 
 
+class AskScreenWords(Schema):
+    full_page: ButtonLabel
+    full_card: ButtonLabel
+    did_you_mean: Text
+    none_of_these: ButtonLabel
+    off_topic: Text
+    safety: Text
+    thanks: Text
+
+
+class AskWords(Schema):
+    """content/<language>/asks.yaml: typed questions (flows/ask)."""
+
+    words: AskScreenWords
+    # Words of a medical emergency or a crisis: a question with one of them gets the
+    # safety line (911, 988) before anything else. Matched whole-word, accents folded.
+    emergency: list[Text] = Field(min_length=1)
+    # Per section id ("salary.federal", "cert.cpc", "intent.quiz"): how people ask for it.
+    asks: dict[str, list[Text]]
+
+
 class LanguageWords(Schema):
     messages: Messages
     quiz: QuizWords
     plans: PlanWords
     certs: CertWords
     guide: GuideWords
+    asks: AskWords
 
 
 @dataclass(frozen=True)

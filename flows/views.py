@@ -14,6 +14,10 @@ from flows.schema import Content, Track
 from flows.scoring import Verdict
 from flows.state import ChatState
 
+# "Compare all" packs credentials onto pages of at most this many characters (markup
+# included), so each page stays well under the 1,000 a phone screen shows comfortably.
+COMPARE_PAGE_BUDGET = 950
+
 
 class Views:
     def __init__(self, content: Content, total_questions: int) -> None:
@@ -214,22 +218,61 @@ class Views:
         )
         return Reply(text, keyboard, replace=True)
 
-    def compare_credentials(self, language: str) -> Reply:
+    def compare_credentials(self, language: str, page: int = 0) -> Reply:
+        """Every credential side by side (issuer, exam, fee, prerequisites, renewal), in
+        phone-sized pages with ◀ ▶ between them."""
+        words = self.content.words(language)
+        certs, buttons = words.messages.certs, words.messages.buttons
+        pages = self._compare_pages(language)
+        page = min(page, len(pages) - 1)
+        title = certs.compare_title.format(number=page + 1, total=len(pages))
+        text = "\n\n".join([title, *pages[page], certs.compare_footer])
+        paging = []
+        if page > 0:
+            paging.append(Button(buttons.back, encode(Act.COMPARE_PAGE, page - 1)))
+        if page < len(pages) - 1:
+            paging.append(Button(buttons.next_page, encode(Act.COMPARE_PAGE, page + 1)))
+        keyboard = tuple(
+            row
+            for row in (
+                tuple(paging),
+                *rows(self._credential_buttons(), 4),
+                self._to_guide_menu(language),
+            )
+            if row
+        )
+        return Reply(text, keyboard, replace=True)
+
+    def compare_page_count(self, language: str) -> int:
+        return len(self._compare_pages(language))
+
+    def _compare_pages(self, language: str) -> list[list[str]]:
         words = self.content.words(language)
         certs = words.messages.certs
-        lines = [
-            certs.compare_row.format(
-                code=c.id.upper(),
-                issuer=self.content.facts.sources[c.issuer].short,
-                track=words.messages.tracks[c.track],
-                level=words.certs.levels[c.level],
-                setting=words.certs.credentials[c.id].setting,
+        blocks = []
+        for c in self.content.credentials.credentials:
+            card = words.certs.credentials[c.id]
+            blocks.append(
+                certs.compare_row.format(
+                    code=c.id.upper(),
+                    name=card.name,
+                    issuer=self.content.facts.sources[c.issuer].short,
+                    level=words.certs.levels[c.level],
+                    exam=card.glance.exam,
+                    fee=card.glance.fee,
+                    prerequisites=card.glance.prerequisites,
+                    renewal=card.glance.renewal,
+                    source=card.glance.source,
+                )
             )
-            for c in self.content.credentials.credentials
-        ]
-        text = "\n\n".join([certs.compare_title, *lines, certs.compare_footer])
-        keyboard = (*rows(self._credential_buttons(), 4), self._to_guide_menu(language))
-        return Reply(text, keyboard, replace=True)
+        frame = len(certs.compare_title) + len(certs.compare_footer) + 4
+        pages: list[list[str]] = [[]]
+        for block in blocks:
+            used = frame + sum(len(b) + 2 for b in pages[-1])
+            if pages[-1] and used + len(block) > COMPARE_PAGE_BUDGET:
+                pages.append([])
+            pages[-1].append(block)
+        return pages
 
     # ---- the career guide ------------------------------------------------------------------
 

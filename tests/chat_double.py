@@ -39,6 +39,9 @@ class DialogueUser:
         assert len(found) == 1, f"{label!r} not (uniquely) among {[b.label for b in buttons]}"
         return found[0]
 
+    def send(self, typed: str) -> Outcome:
+        return self._take(self.dialogue.text(self.state, self.person, typed))
+
     def tap(self, label: str, reply: Reply | None = None) -> Outcome:
         return self.tap_data(self.button(label, reply).data)
 

@@ -17,7 +17,7 @@ ROUTES = {
         "A clinical field, e.g. cardiology",
         "I can certify first",
         "It's a must for me",
-        "I'd rather specialise",
+        "I'd rather specialize",
     ],
     "billing": [
         "Talking people through problems",
@@ -29,7 +29,7 @@ ROUTES = {
         "Insurance and payer rules",
         "Within a few months",
         "I'd rather work on site",
-        "I'd rather specialise",
+        "I'd rather specialize",
     ],
     "both": [
         "A mix of both",

@@ -6,6 +6,8 @@ import html
 import re
 from collections.abc import Iterator
 
+from flows.ask.sections import content_sections
+from flows.ask.understand import Understanding
 from flows.checkins import DEFAULT_ZONE, plan_key
 from flows.dialogue import Dialogue
 from flows.plans import Plan
@@ -76,6 +78,21 @@ def all_screens(dialogue: Dialogue) -> Iterator[tuple[str, Reply]]:
             )
         for note in ("text", "unknown_command", "media", "error", "stale_button"):
             yield f"{language}/note-{note}", views.note(language, note)
+        yield from _ask_screens(dialogue, language)
+
+
+def _ask_screens(dialogue: Dialogue, language: str) -> Iterator[tuple[str, Reply]]:
+    """Typed questions: every section answered from each of its chunks, and the rest."""
+    asks = dialogue.asks
+    sections = content_sections(dialogue.content, language)
+    for section in sections:
+        for chunk in range(len(section.chunks)):
+            answer = Understanding("answer", language, section, chunk, tuple(sections[:2]))
+            yield f"{language}/ask-{section.id}-{chunk}", asks.answer(language, answer)
+    yield f"{language}/ask-did-you-mean", asks.did_you_mean(language, tuple(sections[:3]))
+    yield f"{language}/ask-off-topic", asks.off_topic(language)
+    yield f"{language}/ask-safety", asks.safety(language)
+    yield f"{language}/ask-thanks", asks.thanks(language)
 
 
 def _follow_up_screens(

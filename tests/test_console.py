@@ -100,7 +100,7 @@ async def test_the_console_saves_the_salary_chart_and_switches_language(tmp_path
     english, spanish = tmp_path / "salary-en.png", tmp_path / "salary-es.png"
     assert f"Saved as {english}" in output
     assert english.read_bytes().startswith(b"\x89PNG")
-    assert "Median, all billers and coders: BLS, May 2024" in output, "the caption is shown"
+    assert "BLS median, records specialists: BLS, May 2024" in output, "the caption is shown"
     assert "Desde ahora te escribo en español" in output
     assert f"Guardado en {spanish}" in output
     assert spanish.read_bytes().startswith(b"\x89PNG")
@@ -109,3 +109,13 @@ async def test_the_console_saves_the_salary_chart_and_switches_language(tmp_path
     code, output = await console(["/help"], tmp_path / "demo.sqlite3", cwd=tmp_path)
     assert "CareerPath en tu terminal" in output, "the chosen language is remembered"
     assert "Lo que puedo hacer" in output
+
+
+async def test_the_console_answers_typed_questions(tmp_path: Path) -> None:
+    code, output = await console(
+        ["how much do coders make?", "1", "¿puedo trabajar desde casa?"], tmp_path / "demo.sqlite3"
+    )
+    assert code == 0, output
+    assert "[1] 📖 Read the full page" in output
+    assert "Page 1 of" in output, "its button opens the page"
+    assert "[1] 📖 Leer la página completa" in output, "a Spanish question, a Spanish answer"

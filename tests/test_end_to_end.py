@@ -107,11 +107,17 @@ async def test_plan_certs_and_help_commands(stub: StubBotApi, bot: None) -> None
     assert "Certified Billing and Coding Specialist" in card.last.text
     assert "NHA" in card.last.text and "about $117" in card.last.text
     compare = await user.tap("Compare all")
+    seen = compare.last.text
+    while "Next ▶" in compare.last.button_texts():
+        compare = await user.tap("Next ▶")
+        assert not compare.messages, "each page replaces the last"
+        seen += compare.last.text
     for code in ("CPC", "COC", "CPB", "CRC", "CCA", "CCS", "CBCS"):
-        assert code in compare.last.text
+        assert f"<b>{code}</b>" in seen or f"{code} ·" in seen, code
+    assert "100 multiple-choice questions in 4 hours" in seen
     card = await user.tap("CPC")
     assert "36 CEUs every two years" in card.last.text
-    assert "check aapc.com" in card.last.text, "conflicting exam formats are flagged"
+    assert "retired in 2022" in card.last.text, "the retired exam format is flagged"
 
     help_reply = await user.send("/help")
     for command in COMMANDS:
@@ -182,7 +188,10 @@ async def test_unknown_command_and_plain_text_get_a_pointer(stub: StubBotApi, bo
     unknown = await user.send("/salsa")
     assert "/help" in unknown.last.text
     chat = await user.send("hello there")
-    assert "/start" in chat.last.text
+    assert "Hi Flo!" in chat.last.text, "a greeting is answered as /start is"
+    assert chat.last.button_texts() == ["▶ Start the quiz"]
+    lost = await user.send("zxcv qwerty")
+    assert "🩺 The two roles" in lost.last.button_texts(), "off topic: the guide menu"
 
 
 async def test_a_user_name_with_html_is_escaped(stub: StubBotApi, bot: None) -> None:

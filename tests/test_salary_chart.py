@@ -50,9 +50,9 @@ def test_the_chart_is_a_phone_sized_png(dialogue: Dialogue, language_code: str) 
 def test_the_caption_cites_every_source_with_its_date(dialogue: Dialogue) -> None:
     caption = salary(dialogue, "en").caption
     assert "Yearly pay in US dollars" in caption
-    assert "Median, all billers and coders: BLS, May 2024" in caption
+    assert "BLS median, records specialists: BLS, May 2024" in caption
     assert "AAPC Salary Survey, 2025" in caption
-    assert "Entry level (typical start): Coding vs Billing guide, undated" in caption
+    assert "Entry level (a guide's estimate): Coding vs Billing guide, undated" in caption
     assert visible_length(caption) <= TELEGRAM_CAPTION_LIMIT
 
 

@@ -912,3 +912,20 @@ async def test_history_can_be_bounded_for_benchmarks() -> None:
         assert [m.text for m in user.messages] == ["m2", "m3", "m4"]
         assert list(stub.calls) == []
         assert stub.stats.requests_by_method["sendMessage"] == 5
+
+
+async def test_a_waiter_that_leaves_stops_only_its_own_collecting() -> None:
+    """Two waiters on one chat that have collected the same events are equal lists; the one
+    that leaves must not take the other's collector with it (a flaky replica test once did)."""
+    from tests.stub_bot_api.chats import ChatState
+    from tests.stub_bot_api.replies import DeletedMessage
+
+    chat = ChatState({"id": 1, "type": "private"})
+    with chat.collecting() as outer:
+        with chat.collecting() as inner:
+            pass
+        # `inner` left while both lists were empty, hence equal.
+        event = DeletedMessage(message_id=7)
+        chat.record(event)
+    assert outer == [event]
+    assert inner == []

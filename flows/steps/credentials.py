@@ -23,3 +23,9 @@ class CredentialSteps(Steps):
 
     def _on_compare(self, turn: Turn, tap: Tap) -> Outcome:
         return self._say(turn.state, self.views.compare_credentials(turn.language))
+
+    def _on_compare_page(self, turn: Turn, tap: Tap) -> Outcome:
+        page = tap.number(0)
+        if page >= self.views.compare_page_count(turn.language):
+            return self._out_of_date(turn)
+        return self._say(turn.state, self.views.compare_credentials(turn.language, page))

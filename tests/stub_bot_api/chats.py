@@ -90,7 +90,9 @@ class ChatState:
         try:
             yield collector
         finally:
-            self._collectors.remove(collector)
+            # By identity: list.remove compares by equality, and two waiters that have
+            # collected the same events are equal lists, so it could drop the wrong one.
+            self._collectors = [c for c in self._collectors if c is not collector]
 
     def note_request(self, now: float, ok: bool = True) -> float | None:
         """A bot request concerning this chat was handled: wake the waiters.

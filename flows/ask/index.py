@@ -1,0 +1,215 @@
+"""One BM25 index per language over every section's chunks and its hand-written asks,
+built once at start-up; misspelled words are corrected against the index's own words."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import bm25s
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from flows.ask.sections import Section, content_sections, intent_id
+from flows.ask.text import Analyzer, words
+from flows.schema import Content
+
+INTENT_PREFIX = intent_id("")
+# Only so much of a message is read: a question is a sentence or two, and a wall of text
+# (Telegram allows 4,096 characters) must not cost more CPU than one.
+MAX_QUESTION = 500
+MAX_WORDS = 40
+MAX_WORD = 24  # longer "words" ("aaaa…") are not spelling-corrected
+CLOSE_TO_BEST = 0.6  # a chunk scoring this share of the best one's may answer instead
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the index ranks; the defaults are what bench/questions.py measured best."""
+
+    k1: float = 1.2
+    b: float = 0.75
+    method: Literal["lucene", "robertson", "atire", "bm25l", "bm25+"] = "lucene"
+    # "separate": each ask is a document of its own; "joined": a section's asks are added
+    # to each of its chunks; "none": content only.
+    asks: Literal["separate", "joined", "none"] = "separate"
+    fuzzy: bool = True
+    stopwords: bool = True
+    # A section scores as its best document ("max"), or the sum of them ("sum").
+    aggregate: Literal["max", "sum"] = "max"
+    # Sections ranked by their BM25 score times their coverage of the question, so one
+    # that answers all of it beats one that matches a single word many times; or by the
+    # score alone.
+    by_coverage: bool = True
+
+
+@dataclass(frozen=True)
+class Match:
+    section: Section
+    score: float
+    chunk: int  # the section's best-matching chunk; -1 for a section without chunks
+    # How much of the question the section covers: the share of the question's terms it
+    # has, each weighted by its rarity (IDF), a word the index has never seen weighing as
+    # much as the rarest. 1.0: every word of the question is in the section.
+    coverage: float
+
+
+@dataclass(frozen=True)
+class Ranking:
+    matches: tuple[Match, ...]  # best first, only sections that share a term with the question
+    terms: int  # how many index terms the question has
+    known: int  # how many of them the index knows (after correcting misspellings)
+    topical: int = 0  # how many known ones are more than question words ("what", "how")
+
+    @property
+    def best(self) -> Match | None:
+        return self.matches[0] if self.matches else None
+
+
+class LanguageIndex:
+    def __init__(
+        self,
+        language: str,
+        sections: Sequence[Section],
+        asks: Mapping[str, Sequence[str]],
+        settings: Settings,
+    ) -> None:
+        self.language = language
+        self.settings = settings
+        self.analyzer = Analyzer(language, stopwords=settings.stopwords)
+        intents = [
+            Section(id=key, kind="intent", title="", heading="")
+            for key in asks
+            if key.startswith(INTENT_PREFIX)
+        ]
+        self.sections = [*sections, *intents]
+        documents: list[list[str]] = []
+        owners: list[int] = []  # per document: its section's position
+        chunk_of: list[int] = []  # per document: its chunk, or -1 for an ask
+        for position, section in enumerate(self.sections):
+            section_asks = list(asks.get(section.id, ())) if settings.asks != "none" else []
+            joined = " ".join(section_asks) if settings.asks == "joined" else ""
+            texts = [(f"{text} {joined}", n) for n, text in enumerate(section.chunks)]
+            if settings.asks == "separate" or not section.chunks:
+                texts += [(text, -1) for text in section_asks]
+            for text, n in texts:
+                documents.append(self.analyzer.terms(text))
+                owners.append(position)
+                chunk_of.append(n)
+        self._section_terms = [set[str]() for _ in self.sections]
+        for document, owner in zip(documents, owners, strict=True):
+            self._section_terms[owner].update(document)
+        frequency = Counter(t for document in documents for t in set(document))
+        count = len(documents)
+        self._idf = {t: _idf(n, count) for t, n in frequency.items()}
+        self._unseen_idf = _idf(0, count)
+        self._owners = np.array(owners)
+        self._chunk_of = np.array(chunk_of)
+        self._retriever = bm25s.BM25(k1=settings.k1, b=settings.b, method=settings.method)
+        self._retriever.index(documents, show_progress=False)
+        self._terms = frozenset(t for document in documents for t in document)
+        # Every word the index was built from, to correct misspellings against.
+        spelled = {w for s in self.sections for c in s.chunks for w in words(c)}
+        spelled |= {w for texts in asks.values() for t in texts for w in words(t)}
+        self.spelled = frozenset(spelled)
+        self._spellings = sorted(w for w in spelled if len(w) > 3 and self.analyzer.keeps(w))
+
+    def query_terms(self, text: str) -> tuple[list[str], int]:
+        """The question's index terms, misspellings corrected (a term the index does not
+        know is kept as it is, as "#word", so it counts against the coverage); and how many
+        known terms are topical, not mere question words."""
+        terms, topical = [], 0
+        for word in words(text[:MAX_QUESTION])[:MAX_WORDS]:
+            if not self.analyzer.keeps(word):
+                continue
+            term = self.analyzer.stem(word)
+            if term not in self._terms and self.settings.fuzzy:
+                term = self._correct(word) or term
+            known = term in self._terms
+            terms.append(term if known else f"#{word}")
+            topical += known and self.analyzer.topical(word)
+        return terms, topical
+
+    def _correct(self, word: str) -> str | None:
+        """The stem of the index word closest to a misspelled one: one edit away (a swap
+        of two letters counts as one), two for words of eight letters or more; a word of
+        four letters only for two letters swapped ("mcuh"), as one edit turns too many
+        short words into others ("game" into "name")."""
+        if not 4 <= len(word) <= MAX_WORD or word.isdigit():
+            return None
+        found = process.extractOne(
+            word, self._spellings, scorer=OSA.distance, score_cutoff=1 if len(word) < 8 else 2
+        )
+        if not found or (len(word) == 4 and sorted(found[0]) != sorted(word)):
+            return None
+        return self.analyzer.stem(found[0])
+
+    def search(self, text: str, limit: int = 5) -> Ranking:
+        terms, topical = self.query_terms(text)
+        known = [t for t in terms if t in self._terms]
+        if not known:
+            return Ranking((), len(terms), 0)
+        scores = self._retriever.get_scores(known)
+        by_section = np.zeros(len(self.sections), dtype=np.float64)
+        if self.settings.aggregate == "sum":
+            np.add.at(by_section, self._owners, scores)
+        else:
+            np.maximum.at(by_section, self._owners, scores)
+        weights = {t: self._idf.get(t, self._unseen_idf) for t in terms}
+        total = sum(weights.values())
+        candidates = np.flatnonzero(by_section > 0)
+        coverage = {
+            int(i): sum(w for t, w in weights.items() if t in self._section_terms[i]) / total
+            for i in candidates
+        }
+        if self.settings.by_coverage:
+            rank = {i: by_section[i] * coverage[i] for i in coverage}
+        else:
+            rank = {i: by_section[i] for i in coverage}
+        order = sorted(rank, key=lambda i: (-rank[i], i))[:limit]
+        matches = tuple(
+            Match(self.sections[i], float(by_section[i]), self._best_chunk(i, scores), coverage[i])
+            for i in order
+        )
+        return Ranking(matches, len(terms), len(known), topical)
+
+    def _best_chunk(self, position: int, scores: np.ndarray) -> int:
+        """The section's chunk that answers: the first that scores close to the best (a
+        page leads with its gist, and a warning further down may share more words with
+        the question); its first if none shares a word."""
+        candidates = np.flatnonzero((self._owners == position) & (self._chunk_of >= 0))
+        if not len(candidates):
+            return -1
+        best = float(scores[candidates].max())
+        if best <= 0:
+            return 0
+        close = next(i for i in candidates if scores[i] >= CLOSE_TO_BEST * best)
+        return int(self._chunk_of[close])
+
+
+def _idf(frequency: int, documents: int) -> float:
+    """Lucene's BM25 IDF, the weight bm25s gives a term by default."""
+    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+
+
+class AskIndex:
+    """The per-language indexes, built from the loaded content."""
+
+    def __init__(self, content: Content, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.languages = {
+            language: LanguageIndex(
+                language,
+                content_sections(content, language),
+                content.words(language).asks.asks,
+                self.settings,
+            )
+            for language in content.languages
+        }
+
+    def search(self, text: str, language: str, limit: int = 5) -> Ranking:
+        return self.languages[language].search(text, limit)
