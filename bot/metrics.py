@@ -13,9 +13,25 @@ import time
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from flows.stats import (
+    ASK,
+    QUESTION_ANSWERED,
+    QUESTION_UNMATCHED,
+    SAFETY_REPLY,
+    TYPED_QUIZ_ANSWER,
+)
+from flows.stats.report import as_event
+
 # Handler latency buckets (seconds): a step is a load, a save and one or two Bot API calls.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 CHECKIN_EVENTS = ("due", "sent", "failed")
+# What typed text came to (flows/ask), as the outcome label of careerpath_typed_questions.
+TYPED_OUTCOMES = {
+    QUESTION_ANSWERED: "answered",
+    QUESTION_UNMATCHED: "unmatched",
+    TYPED_QUIZ_ANSWER: "quiz_answer",
+    SAFETY_REPLY: "safety",
+}
 # Content ids and Bot API method names; anything else (never expected) is not passed on.
 _SAFE_LABEL = re.compile(r"[A-Za-z0-9_./:-]{0,64}")
 
@@ -75,6 +91,14 @@ class Metrics:
             ["event", "label"],
             registry=registry,
         )
+        self.typed_questions = Counter(
+            "careerpath_typed_questions",
+            "Typed text by outcome: answered (from a guide section, a credential card or as "
+            "a request), unmatched (not understood), quiz_answer (a quiz answer typed) or "
+            "safety (an emergency pointed to 911/988).",
+            ["outcome"],
+            registry=registry,
+        )
         self.last_update = Gauge(
             "careerpath_last_update_timestamp_seconds",
             "When the last update arrived (Unix time); 0 before the first.",
@@ -87,6 +111,8 @@ class Metrics:
         )
         for event in CHECKIN_EVENTS:
             self.checkins.labels(event)
+        for outcome in TYPED_OUTCOMES.values():
+            self.typed_questions.labels(outcome)
         # Monotonic times for /readyz (the gauges above are for people and dashboards).
         self.last_update_at: float | None = None
         self.last_poll_at: float | None = None
@@ -114,3 +140,5 @@ class Metrics:
     def tallies(self, tallies: tuple[tuple[str, str], ...]) -> None:
         for event, label in tallies:
             self.funnel.labels(safe_label(event), safe_label(label)).inc()
+            if event == ASK:
+                self.typed_questions.labels(TYPED_OUTCOMES[as_event(event, label)[0]]).inc()

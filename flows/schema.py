@@ -498,6 +498,7 @@ class StatsWords(Schema):
     personas: Text
     languages: Text
     asked: Text
+    request: Text  # {intent}: a typed request (intent.plan...) among the most asked
     unanswered: Text
     split_row: Text  # {label} {week} {month} {share}
     nothing: Text

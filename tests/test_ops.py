@@ -20,8 +20,10 @@ from bot.config import ConfigError, Settings
 from bot.metrics import Metrics
 from bot.ops import POLL_STALE_SECONDS, Endpoints, Readiness
 from bot.storage import open_storage
+from flows.dialogue import Dialogue
 from flows.schema import Content
 from tests.bot_harness import BotProcess, free_port, running_bot
+from tests.chat_double import DialogueUser
 from tests.stub_bot_api import FaultKind, FaultRule, StubBotApi
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -309,3 +311,25 @@ def test_labels_are_content_ids_or_other() -> None:
     assert value(found, events, event="ask", label="salary.pay") == 1
     assert value(found, events, event="ask", label="no_match") == 1
     assert value(found, events, event="plan", label="other") == 1, "never free text"
+
+
+def test_typed_questions_are_counted_by_outcome(dialogue: Dialogue) -> None:
+    metrics = Metrics()
+    typed = ("how much do coders make?", "start the quiz", "tell me a joke", "I have chest pain")
+    for text in typed:
+        metrics.tallies(DialogueUser(dialogue).send(text).tallies)
+    user = DialogueUser(dialogue)
+    user.command("start")
+    user.tap_data("go")
+    question = dialogue.content.quiz.questions[0]
+    words = dialogue.content.words("en").quiz.questions[question.id]
+    metrics.tallies(user.send(words.options[question.options[0].id].label).tallies)
+    page = generate_latest(metrics.registry).decode()
+    found = samples(page)
+    name = "careerpath_typed_questions_total"
+    assert value(found, name, outcome="answered") == 2, "a question and a request"
+    assert value(found, name, outcome="unmatched") == 1
+    assert value(found, name, outcome="safety") == 1
+    assert value(found, name, outcome="quiz_answer") == 1
+    assert value(found, "careerpath_funnel_events_total", event="quiz_started", label="en") == 1
+    assert not any(text.lower() in page.lower() for text in typed), "nothing typed in a label"

@@ -118,9 +118,13 @@ def test_the_report_reads_as_figures_and_splits(dialogue: Dialogue) -> None:
         ("2026-11-01", QUIZ_FINISHED, "billing", 1),
         # Typed questions as flows/ask tallies them: the section that answered, or none.
         ("2026-11-26", "ask", "no_match", 4),
-        ("2026-11-26", "ask", "salary.pay", 7),
-        ("2026-11-25", "ask", "roles.day", 2),
-        ("2026-11-26", "ask", "safety", 1),  # not a question about careers: not counted
+        ("2026-11-26", "ask", "roles.coder_day", 7),
+        ("2026-11-25", "ask", "cert.cpc", 2),
+        ("2026-11-26", "ask", "intent.plan", 1),  # "make me a plan": a request understood
+        ("2026-11-26", "ask", "retired.page", 1),  # a section the content no longer has
+        # Not questions about careers: counted apart, never as topics.
+        ("2026-11-26", "ask", "safety", 1),
+        ("2026-11-26", "ask", "quiz_answer", 5),
         ("2026-11-26", "question_unmatched", "remote", 9),  # a miss with a topic, if known
     ]
     figures, splits = dialogue.stats.report("en", build_report(rows, TODAY))
@@ -130,14 +134,32 @@ def test_the_report_reads_as_figures_and_splits(dialogue: Dialogue) -> None:
     assert "Got a plan: <b>0</b> · 0" in text
     assert "coding: <b>3</b> · 3 (75%)" in text and "billing: <b>0</b> · 1 (25%)" in text
     assert "English: <b>6</b> · 6 (75%)" in text and "Español: <b>2</b> · 2 (25%)" in text
-    assert "Typed questions answered: <b>9</b> · 9" in text
+    assert "Typed questions answered: <b>11</b> · 11" in text
     assert "Typed questions not understood: <b>13</b> · 13" in text
+    assert "Quiz answers typed, not tapped: <b>5</b> · 5" in text
+    assert "Emergencies pointed to 911/988: <b>1</b> · 1" in text
     asked = text.split("Most asked")[1].split("Top topics")[0]
-    assert asked.index("salary.pay: <b>7</b>") < asked.index("roles.day: <b>2</b>")
+    day_in_life = "🩺 A day in the life: the coder: <b>7</b>"
+    assert asked.index(day_in_life) < asked.index("🎓 CPC"), "by title, busiest first"
+    assert "safety" not in asked and "quiz_answer" not in asked and "no_match" not in asked
     unanswered = text.split("Top topics not understood")[1]
     assert unanswered.index("remote") < unanswered.index("no topic: <b>4</b>"), "busiest first"
     assert "Plans by persona</b>\nnone yet" in text
     assert not figures.keyboard and splits.keyboard[0][0].label == "↻ Refresh"
+
+
+def test_most_asked_names_requests_and_retired_sections(dialogue: Dialogue) -> None:
+    rows = [
+        ("2026-11-26", "ask", "intent.plan", 3),
+        ("2026-11-26", "ask", "retired.page", 2),
+        ("2026-11-26", "ask", "jobs.remote", 1),
+    ]
+    for language, request in (("en", "Asked for: plan"), ("es", "Pidió: plan")):
+        _, splits = dialogue.stats.report(language, build_report(rows, TODAY))
+        asked = splits.text.split("\n\n")[3]
+        assert f"{request}: <b>3</b>" in asked, asked
+        assert "retired.page: <b>2</b>" in asked, "a label no longer in the content: its id"
+        assert "jobs.remote" not in asked, "a section present is named by its title"
 
 
 def test_a_busy_report_still_fits_a_phone_screen_per_message(dialogue: Dialogue) -> None:

@@ -23,12 +23,16 @@ SHARED_ARRIVAL: Final = "shared_arrival"  # someone came through a friend's Shar
 TRY_STARTED: Final = "try_started"  # /try, the taste of each job (issue 18)
 QUESTION_ANSWERED: Final = "question_answered"  # label: the guide section that answered
 QUESTION_UNMATCHED: Final = "question_unmatched"  # label: a topic, when one is known, or ""
+TYPED_QUIZ_ANSWER: Final = "typed_quiz_answer"  # a quiz answer typed instead of tapped
+SAFETY_REPLY: Final = "safety_reply"  # an emergency met with 911/988, not a career question
 
-# Typed questions (flows/ask) tally ("ask", <the section that answered>), ("ask", "no_match")
-# or ("ask", "safety"); the report reads them as the two question events above.
+# Typed text (flows/ask) tallies ("ask", <the section or intent that answered>),
+# ("ask", "no_match"), ("ask", "safety") or ("ask", "quiz_answer"); the report and /metrics
+# read them as the four events above (flows.stats.report.as_event).
 ASK: Final = "ask"
 ASK_NO_MATCH: Final = "no_match"
-ASK_NOT_COUNTED: Final = ("safety",)
+ASK_SAFETY: Final = "safety"
+ASK_QUIZ_ANSWER: Final = "quiz_answer"
 
 # Every event /stats reports, in its order.
 FUNNEL: Final = (
@@ -40,6 +44,8 @@ FUNNEL: Final = (
     TRY_STARTED,
     QUESTION_ANSWERED,
     QUESTION_UNMATCHED,
+    TYPED_QUIZ_ANSWER,
+    SAFETY_REPLY,
     SHARED_ARRIVAL,
     LANGUAGE_SET,
 )

@@ -10,13 +10,16 @@ from datetime import date, timedelta
 from flows.stats import (
     ASK,
     ASK_NO_MATCH,
-    ASK_NOT_COUNTED,
+    ASK_QUIZ_ANSWER,
+    ASK_SAFETY,
     FUNNEL,
     PLAN,
     QUESTION_ANSWERED,
     QUESTION_UNMATCHED,
     QUIZ_FINISHED,
     QUIZ_STARTED,
+    SAFETY_REPLY,
+    TYPED_QUIZ_ANSWER,
 )
 
 WINDOWS = (7, 30)
@@ -58,21 +61,29 @@ def first_day(today: date, days: int = max(WINDOWS)) -> str:
     return (today - timedelta(days=days - 1)).isoformat()
 
 
-def as_event(event: str, label: str) -> tuple[str, str] | None:
-    """A stored tally as the event /stats reports it (None: not reported)."""
+# Typed text that was not a question about careers, counted apart from the topics.
+_ASK_APART = {
+    ASK_NO_MATCH: QUESTION_UNMATCHED,
+    ASK_SAFETY: SAFETY_REPLY,
+    ASK_QUIZ_ANSWER: TYPED_QUIZ_ANSWER,
+}
+
+
+def as_event(event: str, label: str) -> tuple[str, str]:
+    """A stored tally as the event /stats reports it: a typed question's tally becomes
+    answered (labelled with the section or intent), not understood, a typed quiz answer or
+    a safety reply."""
     if event != ASK:
         return event, label
-    if label == ASK_NO_MATCH:
-        return QUESTION_UNMATCHED, ""
-    return None if label in ASK_NOT_COUNTED else (QUESTION_ANSWERED, label)
+    if label in _ASK_APART:
+        return _ASK_APART[label], ""
+    return QUESTION_ANSWERED, label
 
 
 def build_report(rows: Iterable[Row], today: date) -> StatsReport:
     by_day: dict[date, Counter[tuple[str, str]]] = defaultdict(Counter)
     for day, event, label, count in rows:
-        reported = as_event(event, label)
-        if reported is not None:
-            by_day[date.fromisoformat(day)][reported] += count
+        by_day[date.fromisoformat(day)][as_event(event, label)] += count
     windows = []
     for days in WINDOWS:
         since = today - timedelta(days=days - 1)

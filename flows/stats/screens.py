@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
 from typing import Any
 
+from flows.ask.intents import INTENTS
+from flows.ask.sections import content_sections, intent_id
 from flows.callbacks import Act, encode
 from flows.replies import Button, Reply
 from flows.schema import Content
@@ -54,7 +57,7 @@ class StatsScreens:
             (stats.results, QUIZ_FINISHED, tracks, _ordered(RESULT_ORDER)),
             (stats.personas, PLAN, personas, _ordered(tuple(personas))),
             (stats.languages, QUIZ_STARTED, languages, _ordered(tuple(languages))),
-            (stats.asked, QUESTION_ANSWERED, {}, _busiest(TOP_TOPICS)),
+            (stats.asked, QUESTION_ANSWERED, self._topics(language), _busiest(TOP_TOPICS)),
             (stats.unanswered, QUESTION_UNMATCHED, {"": stats.no_topic}, _busiest(TOP_TOPICS)),
         )
         for title, event, names, order in splits:
@@ -75,6 +78,15 @@ class StatsScreens:
             ]
         keyboard = ((Button(stats.refresh, encode(Act.STATS)),),)
         return figures, Reply("\n".join(lines), keyboard)
+
+    @cache  # noqa: B019 -- one StatsScreens per Dialogue, a few languages: nothing to leak
+    def _topics(self, language: str) -> Mapping[str, str]:
+        """What the typed questions' labels name: a section's title (its button label) or
+        a request; a label no longer in the content is shown as its id."""
+        request = self.content.words(language).messages.stats.request
+        names = {intent_id(intent): request.format(intent=intent) for intent in INTENTS}
+        names.update((s.id, s.title) for s in content_sections(self.content, language))
+        return names
 
     def chart(self, language: str, report: StatsReport) -> dict[str, Any]:
         """What the chart shows, as plain data for the process that draws it."""
