@@ -70,8 +70,8 @@ async def quiz_journey(user: FakeUser, index: int, pace: Pace, rng: random.Rando
         await pace.think(rng)
         await user.tap(label, until=edited)
     await pace.think(rng)
-    # The plan, then the offer of check-ins on day 30, 60 and 90.
-    replies = await user.tap(persona, until=lambda replies: len(replies.messages) >= 2)
+    # The plan, with the offer of check-ins on day 30, 60 and 90 as one of its buttons.
+    replies = await user.tap(persona, until=sent)
     plan = replies.messages[0].text or ""
     if f"{persona} · " not in plan:
         raise AssertionError(f"{user}: expected {persona}'s plan, got {plan[:80]!r}")

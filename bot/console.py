@@ -1,13 +1,15 @@
 """python -m bot --console: the same dialogue in a terminal, with no token and no network.
 
 It runs the very flows, content and storage the Telegram bot uses; only the delivery
-differs: messages are printed as text, buttons are numbered, and files (the /salary chart)
-are saved in the working directory.
+differs: messages are printed as text, buttons are numbered (a button keeps its number
+while its message turns page), and files (the /salary chart, exports) are saved in
+./exports/, which git ignores.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 from functools import partial
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import TextIO
 
 from bot.conversation import Conversation
 from bot.storage import open_storage
+from flows.callbacks import Act, decode
 from flows.dialogue import COMMANDS, Dialogue
 from flows.replies import Attachment, Button, Outcome, plain_text
 from flows.schema import ConsoleWords, Content
@@ -22,6 +25,8 @@ from flows.state import ChatState, Person
 
 # Telegram never uses chat id 0, so the console's chat cannot clash with a real one.
 CONSOLE_CHAT = 0
+FILES_DIR = "exports"  # under the working directory
+PAGE_TURNS = (Act.GUIDE_PAGE, Act.PLAN_PAGE, Act.TICK)
 RULE = "─" * 60
 
 
@@ -34,13 +39,18 @@ class Console:
         files_dir: Path | None = None,
     ) -> None:
         self.conversation = conversation
-        self.files_dir = files_dir or Path.cwd()
+        self.files_dir = files_dir or Path.cwd() / FILES_DIR
         self.dialogue: Dialogue = conversation.dialogue
         self.out = stdout
         self.language_code = language_code
         # The console's own lines follow the chat's language, which /language can change.
         self.language = self.dialogue.language_for(language_code)
-        self.buttons: list[Button] = []  # the newest message's buttons, numbered from 1
+        self.buttons: dict[int, Button] = {}  # the newest message's buttons, by number
+        # A label's number on the newest message, kept while the message turns page (the
+        # guide, a plan's phases, ticking a step), so "Next ▶" is the same number on
+        # every page.
+        self.numbers: dict[str, int] = {}
+        self.turning_page = False
         self.message_id = 0  # the newest message; taps on its buttons replace it
 
     @property
@@ -65,17 +75,29 @@ class Console:
         for reply in outcome.replies:
             if not reply.replace:
                 self.message_id += 1
+            if not (reply.replace and self.turning_page):
+                self.numbers = {}
             if reply.attachment is not None:
                 self.save(reply.attachment)
             else:
                 self.say(f"{RULE}\n{plain_text(reply.text)}")
             if reply.keyboard:
-                self.buttons = [button for row in reply.keyboard for button in row]
-                for number, button in enumerate(self.buttons, start=1):
-                    link = f"  ↗ {button.url}" if button.url else ""
-                    self.say(f"  [{number}] {button.label}{link}")
+                self.show_buttons([button for row in reply.keyboard for button in row])
+
+    def show_buttons(self, buttons: list[Button]) -> None:
+        """Numbered in order; on a page turn, a label still on the message keeps its
+        number and new labels take the lowest free ones."""
+        kept = {b.label: self.numbers[b.label] for b in buttons if b.label in self.numbers}
+        free = (n for n in itertools.count(1) if n not in kept.values())
+        self.numbers = {b.label: kept.get(b.label) or next(free) for b in buttons}
+        self.buttons = {self.numbers[button.label]: button for button in buttons}
+        for number, button in sorted(self.buttons.items()):
+            link = f"  ↗ {button.url}" if button.url else ""
+            self.say(f"  [{number}] {button.label}{link}")
+        self.say(self.words.choose)
 
     def save(self, attachment: Attachment) -> None:
+        self.files_dir.mkdir(parents=True, exist_ok=True)
         path = self.files_dir / attachment.filename
         path.write_bytes(attachment.data)
         self.say(f"{RULE}\n{plain_text(attachment.caption)}")
@@ -83,11 +105,14 @@ class Console:
 
     async def handle(self, line: str) -> None:
         dialogue, person = self.dialogue, self.person
-        if line.isdigit() and 1 <= int(line) <= len(self.buttons):
-            button = self.buttons[int(line) - 1]
+        self.turning_page = False
+        if line.isdigit() and int(line) in self.buttons:
+            button = self.buttons[int(line)]
             if button.url:
                 self.say(self.words.opens.format(url=button.url))
                 return
+            tap = decode(button.data)
+            self.turning_page = tap is not None and tap.act in PAGE_TURNS
             step = partial(
                 dialogue.tap, person=person, data=button.data, message_id=self.message_id
             )

@@ -49,8 +49,9 @@ def configure_logging(level: str, secrets: list[str]) -> None:
     handler.addFilter(RedactSecrets(secrets))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # httpx logs every request URL at INFO, and Bot API URLs contain the token; the job
-    # scheduler logs every run of the retention sweep.
-    for noisy in ("httpx", "httpcore", "apscheduler"):
+    # scheduler logs every run of the retention sweep; transitions logs every state it
+    # enters. The README promises one INFO line per update (bot.updates).
+    for noisy in ("httpx", "httpcore", "apscheduler", "transitions"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

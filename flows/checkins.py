@@ -19,12 +19,18 @@ from flows.schema import Phase, Track
 
 CHECKIN_DAYS: dict[Phase, int] = {"day30": 30, "day60": 60, "day90": 90}
 CHECKIN_HOUR = 10
-# The four main time zones of the contiguous US, in menu order (west is last).
+# US time zones in menu order, east to west: the contiguous four, Arizona (which keeps
+# standard time all year), Alaska, Hawaii, and Puerto Rico (Atlantic time, no daylight
+# saving) first.
 ZONES: dict[str, str] = {
+    "puerto_rico": "America/Puerto_Rico",
     "eastern": "America/New_York",
     "central": "America/Chicago",
     "mountain": "America/Denver",
+    "arizona": "America/Phoenix",
     "pacific": "America/Los_Angeles",
+    "alaska": "America/Anchorage",
+    "hawaii": "Pacific/Honolulu",
 }
 DEFAULT_ZONE = "eastern"
 

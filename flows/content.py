@@ -214,6 +214,8 @@ def _check_language(content: Content, words: LanguageWords, folder: Path) -> Non
             quiz_file,
             f"questions.{question.id}.options",
         )
+    tension_ids = [t.id for t in content.quiz.result.tensions]
+    _same_keys(tension_ids, words.quiz.tensions, quiz_file, "tensions")
     _same_keys([p.id for p in content.plans.personas], words.plans.personas, plans_file, "personas")
     _same_keys(content.plans.phases, words.plans.phases, plans_file, "phases")
     _same_keys(content.plans.tracks, words.plans.tracks, plans_file, "tracks")
@@ -290,7 +292,24 @@ def _check_references(content: Content, root: Path) -> None:
     question_ids = [q.id for q in content.quiz.questions]
     if len(set(question_ids)) != len(question_ids):
         raise ContentError(f"{root / 'quiz.yaml'}: questions: ids must be unique")
+    _check_result_rules(content, root / "quiz.yaml")
     _check_guide(content.guide, content.facts, root / "guide.yaml")
+
+
+def _check_result_rules(content: Content, path: Path) -> None:
+    """Every answer the result rules name ("question.option") is one the quiz asks."""
+    rules = content.quiz.result
+    known = {f"{q.id}.{o.id}" for q in content.quiz.questions for o in q.options}
+    named = [(f"result.tensions.{t.id}", t.answer) for t in rules.tensions]
+    named += [("result.remote_figure_unless", ref) for ref in rules.remote_figure_unless]
+    named += [
+        (f"result.turns_away.{track}", ref)
+        for track, refs in rules.turns_away.items()
+        for ref in refs
+    ]
+    for where, ref in named:
+        if ref not in known:
+            raise ContentError(f"{path}: {where}: unknown answer {ref!r}")
 
 
 def _check_guide(guide: Guide, facts: Facts, path: Path) -> None:

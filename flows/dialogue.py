@@ -16,9 +16,11 @@ from flows.checkins import CheckinCalendar
 from flows.export import PlanExport
 from flows.followup import FollowUpViews
 from flows.guide import GuideBook
+from flows.home.screens import HomeScreens
 from flows.plans import PlanBook
 from flows.quiz import QuizMachine
 from flows.replies import Outcome, Reply
+from flows.result.screens import ResultScreens
 from flows.schema import Content
 from flows.state import ChatState, Person
 from flows.stats.screens import StatsScreens
@@ -55,6 +57,8 @@ class Dialogue(AskSteps):
         self.followup = FollowUpViews(content, self.calendar)
         self.exports = PlanExport(self.followup)
         self.stats = StatsScreens(content)
+        self.results = ResultScreens(content, self.guide, self.views.share_button)
+        self.home_screens = HomeScreens(content, self.followup, self.views.share_button)
         self.reader = Reader(content)  # the typed-question index, built once here
         self.asks = AskViews(content, self.views)
 

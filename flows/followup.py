@@ -8,12 +8,9 @@ from datetime import date, datetime
 from flows.callbacks import Act, encode
 from flows.checkins import CHECKIN_DAYS, CHECKIN_HOUR, ZONES, CheckinCalendar
 from flows.plans import Plan
-from flows.replies import Button, Reply, plain_text, rows
+from flows.replies import Button, Reply, rows
 from flows.schema import Content, Phase
 from flows.state import Checkins
-
-# A full-width button shows about this many characters on a phone.
-CHECKLIST_LABEL_MAX = 40
 
 
 def plan_label(plan: Plan) -> str:
@@ -67,35 +64,33 @@ class FollowUpViews:
 
     # ---- check-ins -------------------------------------------------------------------------
 
-    def remind_prompt(self, language: str, plan: Plan, zone: str, other_plan: Plan | None) -> Reply:
-        """Under a plan: shall I check in on day 30, 60 and 90 (of this plan, instead of
-        another one's)?"""
-        messages = self.content.words(language).messages
-        words, buttons = messages.checkins, messages.buttons
-        fill = {"time": self._checkin_time(language), "zone": self.zone(language, zone)}
-        if other_plan is None:
-            text = words.prompt.format(**fill)
-        else:
-            text = words.prompt_other_plan.format(plan=plan_label(other_plan), **fill)
-        keyboard = (
-            (
-                Button(buttons.remind_yes, encode(Act.REMIND, plan.persona, plan.track)),
-                Button(buttons.remind_no, encode(Act.NO_REMIND)),
-            ),
-        )
-        return Reply(text, keyboard)
-
-    def reminders_active(self, language: str, plan: Plan, checkins: Checkins, zone: str) -> Reply:
+    def reminders_active(
+        self, language: str, plan: Plan, checkins: Checkins, zone: str, back: Button
+    ) -> Reply:
+        """In place of the offer: what is now scheduled, a way to stop it and one back."""
         words = self.content.words(language).messages.checkins
         text = words.active.format(
             plan=plan_label(plan),
             dates=self.due_lines(language, checkins.due, zone),
             zone=self.zone(language, zone),
         )
-        return Reply(text, self._stop_button(language), replace=True)
+        return Reply(text, (*self._stop_button(language), (back,)), replace=True)
 
-    def reminders_declined(self, language: str) -> Reply:
-        return Reply(self.content.words(language).messages.checkins.declined, replace=True)
+    def reminders_declined(
+        self, language: str, checkins: Checkins | None, scheduled: Plan | None, zone: str
+    ) -> Reply:
+        """No, thanks: and, truthfully, what stays scheduled (another plan's check-ins)."""
+        words = self.content.words(language).messages.checkins
+        if checkins is not None and scheduled is not None:
+            dates = self.due_lines(language, checkins.due, zone)
+            kept = words.declined_kept.format(plan=plan_label(scheduled), dates=dates)
+        else:
+            kept = words.declined_none
+        return Reply(f"{words.declined}\n{kept}", self._home_row(language), replace=True)
+
+    def _home_row(self, language: str) -> tuple[tuple[Button, ...], ...]:
+        label = self.content.words(language).messages.buttons.home
+        return ((Button(label, encode(Act.HOME, "here")),),)
 
     def reminders(
         self,
@@ -118,24 +113,25 @@ class FollowUpViews:
                 zone=self.zone(language, zone),
             )
             if max(checkins.due) <= self.calendar.now():
-                return Reply(f"{text}\n\n{words.all_sent}", self._plan_button(language), replace)
-            return Reply(text, self._stop_button(language), replace=replace)
+                return Reply(f"{text}\n\n{words.all_sent}", self._home_row(language), replace)
+            keyboard = (*self._stop_button(language), *self._home_row(language))
+            return Reply(text, keyboard, replace=replace)
         if current_plan is None:
-            return Reply(f"{words.none}\n{words.no_plan}", self._plan_button(language), replace)
+            plan_menu = ((Button(messages.buttons.make_plan, encode(Act.PLAN_MENU)),),)
+            return Reply(f"{words.none}\n{words.no_plan}", plan_menu, replace=replace)
         offer = words.offer.format(plan=plan_label(current_plan))
-        button = Button(
-            messages.buttons.remind_plan,
-            encode(Act.REMIND, current_plan.persona, current_plan.track),
+        answers = (
+            Button(
+                messages.buttons.remind_plan,
+                encode(Act.REMIND, current_plan.persona, current_plan.track),
+            ),
+            Button(messages.buttons.remind_no, encode(Act.NO_REMIND)),
         )
-        return Reply(f"{words.none}\n{offer}", ((button,),), replace=replace)
+        return Reply(f"{words.none}\n{offer}", (answers,), replace=replace)
 
     def reminders_stopped(self, language: str) -> Reply:
-        return Reply(self.content.words(language).messages.checkins.stopped, replace=True)
-
-    def _plan_button(self, language: str) -> tuple[tuple[Button, ...], ...]:
-        """A way on from a screen that has nothing to offer: the plan menu."""
-        label = self.content.words(language).messages.buttons.make_plan
-        return ((Button(label, encode(Act.PLAN_MENU)),),)
+        stopped = self.content.words(language).messages.checkins.stopped
+        return Reply(stopped, self._home_row(language), replace=True)
 
     def _stop_button(self, language: str) -> tuple[tuple[Button, ...], ...]:
         label = self.content.words(language).messages.buttons.stop_reminders
@@ -163,13 +159,10 @@ class FollowUpViews:
         later = [p for p in plan.phases if _offset(plan, p.phase) > offset]
         if later:
             following = later[0]
+            # The next phase's steps are on the plan the button opens; listing them here
+            # too would not fit a phone screen.
             parts.append(
-                "\n".join(
-                    [
-                        words.message.next.format(phase=following.title),
-                        *(f"• {step.text}" for step in following.steps),
-                    ]
-                )
+                words.message.next.format(phase=following.title, count=len(following.steps))
             )
         else:
             parts.append(words.message.after.format(after=words.after_plan))
@@ -185,10 +178,12 @@ class FollowUpViews:
 
     def timezone_menu(self, language: str, current: str) -> Reply:
         words = self.content.words(language).messages.timezone
+        # Zone names also sit inside sentences, lower-case in Spanish; a button starts with
+        # a capital.
+        names = {zone: words.zones[zone][:1].upper() + words.zones[zone][1:] for zone in ZONES}
         buttons = [
             Button(
-                f"✓ {words.zones[zone]}" if zone == current else words.zones[zone],
-                encode(Act.TIMEZONE, zone),
+                f"✓ {names[zone]}" if zone == current else names[zone], encode(Act.TIMEZONE, zone)
             )
             for zone in ZONES
         ]
@@ -199,33 +194,16 @@ class FollowUpViews:
         text = words.set.format(zone=self.zone(language, zone))
         if moved is not None:
             text += "\n\n" + words.moved.format(dates=self.due_lines(language, moved, zone))
-        return Reply(text, replace=True)
+        buttons = self.content.words(language).messages.buttons
+        keyboard = (
+            (
+                Button(buttons.my_checkins, encode(Act.MY_CHECKINS)),
+                Button(buttons.home, encode(Act.HOME, "new")),
+            ),
+        )
+        return Reply(text, keyboard, replace=True)
 
     # ---- /progress -------------------------------------------------------------------------
-
-    def checklist(self, language: str, plan: Plan, ticks: int, *, replace: bool) -> Reply:
-        """The plan with a button per step that ticks or unticks it, and progress per phase."""
-        messages = self.content.words(language).messages
-        words = messages.progress
-        sections = [words.title.format(plan=plan_label(plan))]
-        keyboard = []
-        for phase in plan.phases:
-            offset = _offset(plan, phase.phase)
-            indexes = range(offset, offset + len(phase.steps))
-            done = sum(is_ticked(ticks, i) for i in indexes)
-            lines = [words.phase.format(phase=phase.title, done=done, total=len(phase.steps))]
-            for index, step in zip(indexes, phase.steps, strict=True):
-                ticked = is_ticked(ticks, index)
-                line = words.step_done if ticked else words.step_open
-                lines.append(line.format(number=index + 1, text=step.text))
-                label = line.format(number=index + 1, text=plain_text(step.text))
-                data = encode(Act.TICK, plan.persona, plan.track, index, 0 if ticked else 1)
-                keyboard.append((Button(_shortened(label), data),))
-            sections.append("\n".join(lines))
-        sections.append(words.footer)
-        export = Button(messages.buttons.export, encode(Act.EXPORT, plan.persona, plan.track))
-        keyboard.append((export,))
-        return Reply("\n\n".join(sections), tuple(keyboard), replace=replace)
 
     def no_plan(self, language: str, menu: Reply) -> Reply:
         """/progress before any plan: say so above the plan menu."""
@@ -241,9 +219,3 @@ def _offset(plan: Plan, phase: Phase) -> int:
             return offset
         offset += len(candidate.steps)
     raise KeyError(phase)
-
-
-def _shortened(label: str) -> str:
-    if len(label) <= CHECKLIST_LABEL_MAX:
-        return label
-    return label[: CHECKLIST_LABEL_MAX - 1].rstrip() + "…"

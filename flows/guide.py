@@ -4,6 +4,7 @@ every source in content/facts.yaml with its dates and link."""
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -11,9 +12,10 @@ from urllib.parse import urlsplit
 from flows.content import fact_date, format_date
 from flows.schema import Content, LanguageWords, Source
 
-# Source entries are packed onto pages of at most this many characters, markup and link
-# addresses included, so each page shows well under the 1,000 a phone reads comfortably.
-PAGE_BUDGET = 1100
+# Pages longer than this many visible characters (markup and link addresses aside) are split
+# between paragraphs, and source entries are packed onto pages of at most this size, so
+# every page fits a phone screen (1,000 characters, with the page header).
+PAGE_BUDGET = 900
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Topic:
     id: str
     title: str
     pages: tuple[str, ...]  # HTML, in reading order
+    page_ids: tuple[str, ...] = ()  # the content page each page comes from
 
 
 class GuideBook:
@@ -48,11 +51,20 @@ class GuideBook:
         topic = self._topics[topic_id]
         words = self._content.words(language)
         topic_words = words.guide.topics[topic_id]
-        pages = [topic_words.pages[page] for page in topic.pages]
-        if topic.lists_sources:
-            entries = [self._source_entry(words, key) for key in self._content.facts.sources]
-            pages[-1:] = pack([pages[-1], *entries], PAGE_BUDGET)
-        return Topic(topic_id, topic_words.title, tuple(pages))
+        pages: list[str] = []
+        page_ids: list[str] = []
+        for page in topic.pages:
+            blocks = topic_words.pages[page].split("\n\n")
+            if topic.lists_sources and page == topic.pages[-1]:
+                blocks += [self._source_entry(words, key) for key in self._content.facts.sources]
+            packed = pack(blocks, PAGE_BUDGET)
+            pages += packed
+            page_ids += [page] * len(packed)
+        return Topic(topic_id, topic_words.title, tuple(pages), tuple(page_ids))
+
+    def page_of(self, language: str, topic_id: str, page_id: str) -> int:
+        """The index of the first page a content page became (pages may be split)."""
+        return self.topic(language, topic_id).page_ids.index(page_id)
 
     def _source_entry(self, words: LanguageWords, key: str) -> str:
         facts = self._content.facts
@@ -94,13 +106,18 @@ def _link(template: str, url: str) -> str:
     return template.format(url=url, host=host)
 
 
-def pack(blocks: list[str], budget: int) -> list[str]:
-    """Join blocks into as few pages as possible, each within budget unless a block is
-    longer on its own; blocks keep their order and are never split."""
+def visible(text: str) -> int:
+    """Characters a reader sees of Telegram HTML."""
+    return len(html.unescape(re.sub(r"<[^>]+>", "", text)))
+
+
+def pack(blocks: list[str], budget: int, separator: str = "\n\n") -> list[str]:
+    """Join blocks into as few pages as possible, each within budget (visible characters)
+    unless a block is longer on its own; blocks keep their order and are never split."""
     pages: list[str] = []
     for block in blocks:
-        if pages and len(pages[-1]) + 2 + len(block) <= budget:
-            pages[-1] = f"{pages[-1]}\n\n{block}"
+        if pages and visible(pages[-1]) + len(separator) + visible(block) <= budget:
+            pages[-1] = f"{pages[-1]}{separator}{block}"
         else:
             pages.append(block)
     return pages

@@ -53,6 +53,7 @@ class PlanBook:
         persona_words = words.personas[persona]
         fill = {
             "credential": track_words.credential,
+            "program": track_words.program,
             "linkedin_keyword": track_words.linkedin_keyword,
             "remote_keyword": track_words.remote_keyword,
             "entry_roles": track_words.entry_roles,

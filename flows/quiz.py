@@ -97,7 +97,7 @@ class QuizMachine:
                 return None
         except MachineError:
             return None
-        return state.advanced(step=run.step, answers=tuple(run.answers))
+        return state.advanced(step=run.step, answers=tuple(run.answers), previous=())
 
     def allowed_triggers(self, step: str) -> list[str]:
         return self._machine.get_triggers(step)

@@ -58,6 +58,7 @@ IssuerPage = Annotated[HttpsLink, AfterValidator(_issuer_page)]
 Text = Annotated[str, Field(min_length=1)]
 ButtonLabel = Annotated[str, Field(min_length=1, max_length=BUTTON_LABEL_MAX)]
 IsoDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2})?$")]
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,19}$")]
 IsoDay = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
@@ -147,9 +148,39 @@ class QuizQuestion(Schema):
     options: list[QuizOption] = Field(min_length=2, max_length=4)
 
 
+AnswerRef = Annotated[str, Field(pattern=r"^[a-z_]+\.[a-z_]+$")]  # "question.option"
+Lean = Literal["strong", "clear", "slight"]
+OneTrack = Literal["coding", "billing"]
+
+
+class Tension(Schema):
+    """An answer that pulls against a result, said plainly under it."""
+
+    id: Identifier
+    tracks: list[Track] = Field(min_length=1)
+    answer: AnswerRef
+
+
+class ResultRules(Schema):
+    """How a verdict is described: how strong the lean is, what pulls against it, and when
+    the answers show too little pull toward either path to name one."""
+
+    # The gap between the two percentages, in points, from which a lean is called strong
+    # or clear (below: slight).
+    strong_gap_at_least: int = Field(ge=0, le=100)
+    clear_gap_at_least: int = Field(ge=0, le=100)
+    tensions: list[Tension] = []
+    max_tensions: int = Field(default=2, ge=0)
+    # The remote-work figure sells coding only to people who want to work from home.
+    remote_figure_unless: list[AnswerRef] = []
+    # Answers that turn away from the heart of each path; one of each: neither, strongly.
+    turns_away: dict[OneTrack, list[AnswerRef]] = {}
+
+
 class Quiz(Schema):
     both_when_gap_at_most: int = Field(ge=0, le=100)
     questions: list[QuizQuestion] = Field(min_length=8, max_length=12)
+    result: ResultRules
 
 
 class TrackMakeup(Schema):
@@ -184,8 +215,6 @@ class Credentials(Schema):
 
 # ---- content/guide.yaml -----------------------------------------------------------------------
 
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,19}$")]
-
 
 class GuideTopic(Schema):
     id: Identifier
@@ -217,11 +246,13 @@ class QuestionWords(Schema):
 
 class QuizWords(Schema):
     questions: dict[str, QuestionWords]
+    tensions: dict[str, Text]  # per tension id in content/quiz.yaml
 
 
 class TrackWords(Schema):
     name: Text
     credential: Text
+    program: Text  # what to enrol in, e.g. "coding program that prepares you for the CPC"
     target: Text
     linkedin_keyword: Text
     remote_keyword: Text
@@ -325,7 +356,6 @@ class ButtonWords(Schema):
     start_over: ButtonLabel
     back: ButtonLabel
     retake_quiz: ButtonLabel
-    other_persona: ButtonLabel
     compare_credentials: ButtonLabel
     compare_all: ButtonLabel
     all_credentials: ButtonLabel
@@ -339,10 +369,26 @@ class ButtonWords(Schema):
     forget_no: ButtonLabel
     checklist: ButtonLabel
     export: ButtonLabel
-    remind_yes: ButtonLabel
     remind_no: ButtonLabel
     remind_plan: ButtonLabel
     stop_reminders: ButtonLabel
+    make_mine: ButtonLabel
+    my_plan: ButtonLabel
+    my_result: ButtonLabel
+    my_checkins: ButtonLabel
+    remind_plan_here: ButtonLabel
+    move_checkins: ButtonLabel
+    home: ButtonLabel
+    retake_yes: ButtonLabel
+    retake_no: ButtonLabel
+    previous_phase: ButtonLabel
+    next_phase: ButtonLabel
+    other_plans: ButtonLabel
+    timezone: ButtonLabel
+    help: ButtonLabel
+    coder_day: ButtonLabel
+    biller_day: ButtonLabel
+    plan_anyway: ButtonLabel
     tracks: dict[Track, ButtonLabel]
 
 
@@ -353,18 +399,35 @@ class QuizMessages(Schema):
 
 
 class ResultWords(Schema):
-    headline: dict[Track, Text]
+    lean: dict[Lean, Text]  # {emoji} {track}: the headline of a coding or billing result
+    lean_track: dict[OneTrack, Text]
+    emoji: dict[OneTrack, Text]
+    balanced: Text  # the headline of a combined result
+    neither: Text  # the headline when neither path pulls
+    split: Text  # {coding} {billing}, rounded to tens
     summary: dict[Track, Text]
-    split: Text
     why_title: Text
-    figures: Text
+    why_not: dict[Track, Text]
+    figures_title: Text
+    figures: dict[Track, Text]
+    remote_figure: Text
+    neither_text: Text
     persona_prompt: Text
+    neither_prompt: Text
 
 
 class PlanMessages(Schema):
-    title: Text
+    title: Text  # {persona} {track}: the user's own plan
+    browse_title: Text  # {persona} {track}: a plan the user is only looking at
     target: Text
-    footer: Text
+    horizon: Text  # where the 90 days sit on the roadmap
+    phase: Text  # {phase}
+    phase_progress: Text  # {phase} {done} {total}
+    tick_hint: Text
+    browse_note: Text  # {plan}: the user's own plan
+    checkins_on: Text
+    checkins_elsewhere: Text  # {plan}
+    made_mine: Annotated[str, Field(min_length=1, max_length=200)]  # a notice
     choose_track: Text
     choose_persona: Text
 
@@ -404,6 +467,7 @@ class GroupWords(Schema):
 
 
 class ConsoleWords(Schema):
+    choose: Text  # under a message's numbered buttons
     intro: Text
     name: Text
     opens: Text
@@ -422,9 +486,9 @@ class CheckinMessageWords(Schema):
 
 
 class CheckinWords(Schema):
-    prompt: Text  # {time} {zone}
-    prompt_other_plan: Text  # {time} {zone} {plan}: replaces the check-ins of another plan
     declined: Text
+    declined_kept: Text  # {plan} {dates}: the check-ins of another plan, still to come
+    declined_none: Text
     active: Text  # {plan} {dates} {zone}
     due_line: Text  # {day} {date} {time}
     sent_line: Text  # {day} {date}
@@ -440,12 +504,25 @@ class CheckinWords(Schema):
 
 
 class ProgressWords(Schema):
-    title: Text  # {plan}
-    phase: Text  # {phase} {done} {total}
     step_done: Text  # {number} {text}
     step_open: Text  # {number} {text}
-    footer: Text
     no_plan: Text
+
+
+class HomeWords(Schema):
+    title: Text  # {name}
+    no_result: Text
+    plan: Text  # {plan}
+    phase_line: Text  # {phase} {done} {total}
+    no_plan: Text
+    next_checkin: Text  # {date} {time} {zone}
+    checkins_sent: Text
+    no_checkins: Text
+    footer: Text
+
+
+class RetakeWords(Schema):
+    confirm: Text  # {headline}
 
 
 class ExportWords(Schema):
@@ -495,6 +572,7 @@ class StatsWords(Schema):
     row: Text  # {event} {week} {month}
     events: dict[str, Text]  # one per event of flows.stats.FUNNEL
     results: Text
+    neither: Text  # the results split's name for a quiz that pulled toward neither path
     personas: Text
     languages: Text
     asked: Text
@@ -517,6 +595,8 @@ class Messages(Schema):
     quiz: QuizMessages
     result: ResultWords
     plan: PlanMessages
+    home: HomeWords
+    retake: RetakeWords
     certs: CertMessages
     tracks: dict[Track, Text]
     links: dict[str, ButtonLabel]

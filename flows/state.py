@@ -32,12 +32,16 @@ class ChatState(BaseModel):
     version: int = 0
     step: str = "idle"
     answers: tuple[int, ...] = ()
+    # Answers given before going ◀ Back, for the questions ahead (the next one first): the
+    # question marks the answer given before with ✓.
+    previous: tuple[int, ...] = ()
     track: Track | None = None
     persona: str | None = None
     language: str | None = None
     # The message that shows the quiz: a stale tap there is most likely a double tap.
     screen: int | None = None
-    # The track of the plan shown last (`persona` is its persona); None: the quiz's track.
+    # The user's own plan is `persona` with this track (None: the quiz's track, as stored
+    # before plans could be browsed). Looking at other plans never changes it.
     plan_track: Track | None = None
     # Ticked plan steps, per plan ("veteran-coding"): bit i set = step i done. At most one
     # small number per plan, so switching plans never loses ticks.

@@ -7,16 +7,18 @@ from urllib.parse import urlencode
 
 from flows.callbacks import Act, encode
 from flows.deeplinks import SHARE_PAYLOAD
-from flows.guide import Topic
-from flows.plans import Plan
+from flows.guide import PAGE_BUDGET, Topic, pack, visible
 from flows.replies import Button, Keyboard, Reply, rows
 from flows.schema import Content, Track
-from flows.scoring import Verdict
 from flows.state import ChatState
 
 # "Compare all" packs credentials onto pages of at most this many characters (markup
 # included), so each page stays well under the 1,000 a phone screen shows comfortably.
 COMPARE_PAGE_BUDGET = 950
+
+
+# A credential card longer than this (visible characters) is split into pages.
+CARD_BUDGET = 1000
 
 
 class Views:
@@ -27,15 +29,16 @@ class Views:
         # (and in the console) there is no Share button.
         self.bot_link: str | None = None
 
-    def share_row(self, language: str) -> Keyboard:
+    def share_button(self, language: str) -> Button | None:
         """The Share button: Telegram's share sheet with a link to the bot (a deep link that
-        counts the arrival) and a one-line invitation; never anything the user answered."""
+        counts the arrival) and a one-line invitation; never anything the user answered.
+        None while the bot's address is unknown (the console)."""
         if self.bot_link is None:
-            return ()
+            return None
         share = self.content.words(language).messages.share
         link = f"{self.bot_link}?start={SHARE_PAYLOAD}"
         query = urlencode({"url": link, "text": share.invitation})
-        return ((Button(share.button, url=f"https://t.me/share/url?{query}"),),)
+        return Button(share.button, url=f"https://t.me/share/url?{query}")
 
     # ---- welcome and quiz ----------------------------------------------------------------
 
@@ -66,10 +69,12 @@ class Views:
         )
         if hint:
             text = f"{words.messages.quiz.text_hint}\n\n{text}"
+        given_before = state.previous[0] if state.previous else None
         answers = [
             (
                 Button(
-                    question_words.options[option.id].label,
+                    ("✓ " if index == given_before else "")
+                    + question_words.options[option.id].label,
                     encode(Act.ANSWER, state.version, index),
                 ),
             )
@@ -82,30 +87,6 @@ class Views:
         return Reply(text, (*answers, tuple(navigation)), replace=replace)
 
     # ---- result and plans ------------------------------------------------------------------
-
-    def result(self, language: str, verdict: Verdict, version: int, *, replace: bool) -> Reply:
-        words = self.content.words(language)
-        result = words.messages.result
-        reasons = [
-            f"• {words.quiz.questions[question].options[option].reason}"
-            for question, option in verdict.reasons
-        ]
-        parts = [
-            result.headline[verdict.track],
-            result.split.format(coding=verdict.coding_percent, billing=verdict.billing_percent),
-            result.summary[verdict.track],
-        ]
-        if reasons:
-            parts.append("\n".join([result.why_title, *reasons]))
-        parts += [result.figures, result.persona_prompt]
-        keyboard = (
-            *self.persona_buttons(language, verdict.track),
-            (Button(words.messages.buttons.compare_credentials, encode(Act.CREDENTIALS, "new")),),
-            (self._learn_more(language),),
-            (Button(words.messages.buttons.retake_quiz, encode(Act.START_OVER, version)),),
-            *self.share_row(language),
-        )
-        return Reply("\n\n".join(parts), keyboard, replace=replace)
 
     def _learn_more(self, language: str) -> Button:
         """Opens the guide menu in a new message, so the result or plan stays in the chat."""
@@ -127,9 +108,16 @@ class Views:
         )
 
     def choose_persona(self, language: str, track: Track, *, replace: bool = False) -> Reply:
+        """Which persona, for a track; the last row switches to another track."""
         words = self.content.words(language).messages
         text = words.plan.choose_persona.format(track=words.tracks[track])
-        return Reply(text, self.persona_buttons(language, track), replace=replace)
+        other_tracks = tuple(
+            Button(words.buttons.tracks[t], encode(Act.CHOOSE_TRACK, t))
+            for t in self.content.plans.tracks
+            if t != track
+        )
+        keyboard = (*self.persona_buttons(language, track), other_tracks)
+        return Reply(text, keyboard, replace=replace)
 
     def choose_track(
         self, language: str, persona: str | None = None, *, replace: bool = False
@@ -145,31 +133,6 @@ class Views:
         ]
         keyboard = (*rows(tracks, 1), (Button(words.buttons.take_quiz, encode(Act.START)),))
         return Reply(words.plan.choose_track, keyboard, replace=replace)
-
-    def plan(self, language: str, plan: Plan) -> Reply:
-        words = self.content.words(language).messages
-        sections = [
-            words.plan.title.format(persona=plan.persona_label, track=plan.track_name),
-            words.plan.target.format(target=plan.target),
-            *(
-                "\n".join([f"<b>{phase.title}</b>", *(f"• {step.text}" for step in phase.steps)])
-                for phase in plan.phases
-            ),
-            words.plan.footer,
-        ]
-        links = [Button(words.links[key], url=self.content.facts.links[key]) for key in plan.links]
-        keyboard = (
-            *rows(links, 2),
-            (
-                Button(words.buttons.checklist, encode(Act.CHECKLIST, plan.persona, plan.track)),
-                Button(words.buttons.export, encode(Act.EXPORT, plan.persona, plan.track)),
-            ),
-            (Button(words.buttons.other_persona, encode(Act.PERSONAS, plan.track)),),
-            (Button(words.buttons.compare_credentials, encode(Act.CREDENTIALS, "new")),),
-            (self._learn_more(language),),
-            *self.share_row(language),
-        )
-        return Reply("\n\n".join(sections), keyboard)
 
     # ---- credentials -----------------------------------------------------------------------
 
@@ -188,11 +151,37 @@ class Views:
         )
         return Reply(words.certs.menu, keyboard, replace=replace)
 
-    def credential(self, language: str, credential_id: str) -> Reply:
+    def credential_pages(self, language: str, credential_id: str) -> list[str]:
+        """A credential's card, split between lines into phone-sized pages if it is long."""
+        text = self._card(language, credential_id)
+        if visible(text) <= CARD_BUDGET:
+            return [text]
+        return pack(text.split("\n"), PAGE_BUDGET, separator="\n")
+
+    def credential(self, language: str, credential_id: str, page: int = 0) -> Reply:
+        pages = self.credential_pages(language, credential_id)
+        page = min(page, len(pages) - 1)
+        buttons = self.content.words(language).messages.buttons
+        paging = []
+        if page > 0:
+            paging.append(Button(buttons.back, encode(Act.CARD_PAGE, credential_id, page - 1)))
+        if page < len(pages) - 1:
+            paging.append(Button(buttons.next_page, encode(Act.CARD_PAGE, credential_id, page + 1)))
+        keyboard = (
+            *((tuple(paging),) if paging else ()),
+            (
+                Button(buttons.all_credentials, encode(Act.CREDENTIALS, "here")),
+                Button(buttons.compare_all, encode(Act.COMPARE)),
+            ),
+            self._to_guide_menu(language),
+        )
+        return Reply(pages[page], keyboard, replace=True)
+
+    def _card(self, language: str, credential_id: str) -> str:
         words = self.content.words(language)
         credential = next(c for c in self.content.credentials.credentials if c.id == credential_id)
         card = words.certs.credentials[credential_id]
-        text = words.messages.certs.card.format(
+        return words.messages.certs.card.format(
             code=credential.id.upper(),
             name=card.name,
             issuer=self.content.facts.sources[credential.issuer].short,
@@ -208,15 +197,6 @@ class Views:
             renewal=card.renewal,
             url=self.content.facts.links[credential.link],
         )
-        buttons = words.messages.buttons
-        keyboard = (
-            (
-                Button(buttons.all_credentials, encode(Act.CREDENTIALS, "here")),
-                Button(buttons.compare_all, encode(Act.COMPARE)),
-            ),
-            self._to_guide_menu(language),
-        )
-        return Reply(text, keyboard, replace=True)
 
     def compare_credentials(self, language: str, page: int = 0) -> Reply:
         """Every credential side by side (issuer, exam, fee, prerequisites, renewal), in
@@ -293,7 +273,10 @@ class Views:
         )
         return Reply(words.guide.menu, keyboard, replace=replace)
 
-    def guide_page(self, language: str, topic: Topic, index: int, *, replace: bool) -> Reply:
+    def guide_page(
+        self, language: str, topic: Topic, index: int, *, replace: bool, offer_quiz: bool = False
+    ) -> Reply:
+        """A page of a topic; the last page offers the quiz to someone who has not taken it."""
         words = self.content.words(language)
         buttons = words.messages.buttons
         total = len(topic.pages)
@@ -308,7 +291,12 @@ class Views:
             paging.append(Button(buttons.back, encode(Act.GUIDE_PAGE, topic.id, index - 1)))
         if index < total - 1:
             paging.append(Button(buttons.next_page, encode(Act.GUIDE_PAGE, topic.id, index + 1)))
-        keyboard = tuple(row for row in (tuple(paging), self._to_guide_menu(language)) if row)
+        quiz = (
+            (Button(buttons.start_quiz, encode(Act.START)),)
+            if offer_quiz and index == total - 1
+            else ()
+        )
+        keyboard = tuple(row for row in (tuple(paging), quiz, self._to_guide_menu(language)) if row)
         return Reply(f"{header}\n\n{topic.pages[index]}", keyboard, replace=replace)
 
     # ---- help and fallbacks ----------------------------------------------------------------
@@ -336,13 +324,10 @@ class Views:
         ]
         return Reply(self.content.words(language).messages.language.menu, rows(buttons, 2))
 
-    def language_switched(self, language: str, shown: Reply | None) -> Reply:
-        """In place of the language menu: the confirmation, in the new language, above what
-        the user was looking at (the quiz question or their result), if anything."""
+    def language_switched(self, language: str) -> Reply:
+        """In place of the language menu: the confirmation, in the new language."""
         words = self.content.words(language).messages
-        if shown is None:
-            return Reply(words.language.switched, self.help(language).keyboard, replace=True)
-        return Reply(f"{words.language.switched}\n\n{shown.text}", shown.keyboard, replace=True)
+        return Reply(words.language.switched, self.help(language).keyboard, replace=True)
 
     def group_pointer(self, language: str, private_chat_url: str) -> Reply:
         """In a group: the quiz is personal, so point to a private chat."""
@@ -358,10 +343,20 @@ class Views:
         return Reply(words.forget.confirm, keyboard)
 
     def forget_answer(self, language: str, *, erased: bool) -> Reply:
-        """Shown in place of the confirmation, so its buttons go away."""
-        forget = self.content.words(language).messages.forget
-        return Reply(forget.done if erased else forget.kept, replace=True)
+        """Shown in place of the confirmation, with a way on instead of its buttons."""
+        words = self.content.words(language).messages
+        forget = words.forget
+        if erased:
+            keyboard = ((Button(words.buttons.start_quiz, encode(Act.START)),),)
+            return Reply(forget.done, keyboard, replace=True)
+        return Reply(forget.kept, self._home_row(language), replace=True)
+
+    def _home_row(self, language: str) -> Keyboard:
+        label = self.content.words(language).messages.buttons.home
+        return ((Button(label, encode(Act.HOME, "new")),),)
 
     def note(self, language: str, key: str) -> Reply:
-        """One of the short fallback lines: text, unknown_command, media, error."""
-        return Reply(getattr(self.content.words(language).messages.fallback, key))
+        """One of the short fallback lines (text, unknown_command, media, error), with the
+        way home (the welcome, for someone new)."""
+        text = getattr(self.content.words(language).messages.fallback, key)
+        return Reply(text, self._home_row(language))

@@ -45,9 +45,9 @@ ROUTES = {
     ],
 }
 HEADLINES = {
-    "coding": "🩺 Your best fit is medical coding.",
-    "billing": "💳 Your best fit is medical billing.",
-    "both": "🔁 Your best fit is a combined billing-and-coding role.",
+    "coding": "🩺 A strong lean toward medical coding",
+    "billing": "💳 A strong lean toward medical billing",
+    "both": "🔁 A combined billing-and-coding role fits you best",
 }
 
 

@@ -11,12 +11,27 @@ from flows.ask.understand import Understanding
 from flows.checkins import DEFAULT_ZONE, plan_key
 from flows.dialogue import Dialogue
 from flows.plans import Plan
-from flows.replies import Reply
+from flows.replies import Button, Reply
 from flows.schema import TRACKS
-from flows.scoring import Verdict
 from flows.state import ChatState, Checkins
 
 TELEGRAM_TEXT_LIMIT = 4096
+# What fits a phone screen, in visible characters (Spanish runs about 15% longer).
+PHONE_LIMIT = {"en": 1000, "es": 1150}
+
+# Answers (option index per question) whose results between them show every kind of result:
+# each lean, the combined role, neither, and the longest ones (three reasons, two tensions).
+RESULT_ANSWERS: dict[str, tuple[int, ...]] = {
+    "coding-strong": (0, 0, 2, 0, 2, 2, 0, 2, 0, 1),
+    "coding-tensions": (0, 0, 2, 2, 2, 2, 0, 0, 0, 1),
+    "billing-strong": (1, 2, 0, 2, 0, 0, 1, 0, 2, 1),
+    "billing-tensions": (2, 2, 1, 0, 0, 1, 1, 0, 0, 1),
+    "both": (2, 1, 1, 1, 1, 1, 2, 1, 1, 0),
+    "both-long": (2, 1, 1, 1, 0, 2, 0, 0, 1, 0),
+    "neither": (0, 2, 1, 0, 1, 2, 0, 0, 0, 1),
+    "longest-en": (2, 1, 1, 1, 1, 1, 0, 0, 1, 0),
+    "longest-es": (2, 1, 2, 2, 2, 2, 0, 0, 1, 1),
+}
 
 
 def visible_length(text: str) -> int:
@@ -39,27 +54,57 @@ def all_screens(dialogue: Dialogue) -> Iterator[tuple[str, Reply]]:
                 f"{language}/q{number}-hint",
                 views.question(language, state, replace=False, hint=True),
             )
+        for name, answers in RESULT_ANSWERS.items():
+            state = ChatState(version=10**8, step="result", answers=answers)
+            yield f"{language}/result-{name}", dialogue._result(state, language, replace=True)
         for track in TRACKS:
-            reasons = tuple((q.id, q.options[0].id) for q in content.quiz.questions[:3])
-            verdict = Verdict(track, 50, 50, reasons)
-            yield f"{language}/result-{track}", views.result(language, verdict, 10**8, replace=True)
             yield f"{language}/personas-{track}", views.choose_persona(language, track)
             for persona in dialogue.plans.persona_ids:
                 plan = dialogue.plans.compose(language, persona, track)
-                yield f"{language}/plan-{persona}-{track}", views.plan(language, plan)
+                yield from _plan_pages(dialogue, language, plan)
                 yield from _follow_up_screens(dialogue, language, plan)
         yield f"{language}/choose-track", views.choose_track(language)
+        yield (
+            f"{language}/home-new",
+            dialogue.home_screens.home(
+                language, "Ana", None, None, 0, None, DEFAULT_ZONE, 1, replace=False
+            ),
+        )
+        for name, answers in RESULT_ANSWERS.items():
+            state = ChatState(version=3, step="result", answers=answers)
+            yield (
+                f"{language}/retake-{name}",
+                dialogue.home_screens.retake_confirm(
+                    language, dialogue._headline(state, language), 3, replace=True
+                ),
+            )
+        yield (
+            f"{language}/reminders-none",
+            dialogue.followup.reminders(language, None, None, None, DEFAULT_ZONE),
+        )
+        yield (
+            f"{language}/declined-none",
+            dialogue.followup.reminders_declined(language, None, None, DEFAULT_ZONE),
+        )
+        yield (
+            f"{language}/progress-no-plan",
+            dialogue.followup.no_plan(language, views.choose_track(language)),
+        )
         yield f"{language}/credentials", views.credentials_menu(language)
         yield f"{language}/compare", views.compare_credentials(language)
         for credential in content.credentials.credentials:
-            yield f"{language}/card-{credential.id}", views.credential(language, credential.id)
+            for page in range(len(views.credential_pages(language, credential.id))):
+                yield (
+                    f"{language}/card-{credential.id}-{page + 1}",
+                    views.credential(language, credential.id, page),
+                )
         yield f"{language}/guide-menu", views.guide_menu(language)
         for topic in content.guide.topics:
             pages = dialogue.guide.topic(language, topic.id)
             for index in range(len(pages.pages)):
                 yield (
                     f"{language}/guide-{topic.id}-{index + 1}",
-                    views.guide_page(language, pages, index, replace=True),
+                    views.guide_page(language, pages, index, replace=True, offer_quiz=True),
                 )
         yield f"{language}/help", views.help(language)
         yield f"{language}/forget", views.forget_confirm(language)
@@ -68,14 +113,11 @@ def all_screens(dialogue: Dialogue) -> Iterator[tuple[str, Reply]]:
         yield f"{language}/language-menu", views.language_menu(language)
         yield f"{language}/timezone-menu", dialogue.followup.timezone_menu(language, DEFAULT_ZONE)
         yield f"{language}/timezone-set", dialogue.followup.timezone_set(language, "central", None)
-        yield f"{language}/language-switched", views.language_switched(language, None)
-        for track in TRACKS:  # the confirmation above the longest screens it can sit on
-            reasons = tuple((q.id, q.options[0].id) for q in content.quiz.questions)
-            result = views.result(language, Verdict(track, 50, 50, reasons), 10**8, replace=True)
-            yield (
-                f"{language}/language-switched-result-{track}",
-                views.language_switched(language, result),
-            )
+        yield (
+            f"{language}/timezone-moved",
+            dialogue.followup.timezone_set(language, "hawaii", (1, 2, 3)),
+        )
+        yield f"{language}/language-switched", views.language_switched(language)
         for note in ("text", "unknown_command", "media", "error", "stale_button"):
             yield f"{language}/note-{note}", views.note(language, note)
         yield from _ask_screens(dialogue, language)
@@ -95,19 +137,58 @@ def _ask_screens(dialogue: Dialogue, language: str) -> Iterator[tuple[str, Reply
     yield f"{language}/ask-thanks", asks.thanks(language)
 
 
+def _plan_pages(dialogue: Dialogue, language: str, plan: Plan) -> Iterator[tuple[str, Reply]]:
+    """Every phase of a plan: as the user's own (nothing and everything ticked, each
+    check-in note) and as a plan they are only looking at."""
+    screens, name = dialogue.home_screens, f"{language}/plan-{plan_key(plan.persona, plan.track)}"
+    everything = (1 << len(plan.steps())) - 1
+    other = dialogue.plans.compose(
+        language, "changer" if plan.persona != "changer" else "parent", plan.track
+    )
+    for index in range(len(plan.phases)):
+        for ticks in (0, everything):
+            for reminder in ("offer", "move", "on"):
+                yield (
+                    f"{name}-{index}-{ticks}-{reminder}",
+                    screens.plan_page(
+                        language,
+                        plan,
+                        index,
+                        ticks,
+                        mine=plan,
+                        reminder=reminder,
+                        checkins_plan=other,
+                        replace=True,
+                    ),
+                )
+        yield (
+            f"{name}-{index}-browse",
+            screens.plan_page(language, plan, index, 0, mine=other, replace=True),
+        )
+    state = ChatState(step="result", answers=(0,) * dialogue.quiz.total)
+    headline = dialogue._headline(state, language)
+    checkins = Checkins(plan=plan_key(plan.persona, plan.track), start="2026-03-03", due=(1, 2, 3))
+    for shown in (None, checkins):
+        yield (
+            f"{name}-home-{bool(shown)}",
+            screens.home(
+                language, "Ana", headline, plan, everything, shown, "alaska", 7, replace=False
+            ),
+        )
+
+
 def _follow_up_screens(
     dialogue: Dialogue, language: str, plan: Plan
 ) -> Iterator[tuple[str, Reply]]:
-    """A plan's checklist (nothing and everything ticked), check-ins and their offers."""
+    """A plan's check-ins, what /reminders says about them, and the answers to its offers."""
     followup, name = dialogue.followup, f"{language}/{plan_key(plan.persona, plan.track)}"
-    everything = (1 << len(plan.steps())) - 1
-    for ticks in (0, everything):
-        yield f"{name}-checklist-{ticks}", followup.checklist(language, plan, ticks, replace=True)
     for phase in plan.phases:
         yield f"{name}-checkin-{phase.phase}", followup.checkin(language, plan, phase.phase, 0)
-    yield f"{name}-offer", followup.remind_prompt(language, plan, DEFAULT_ZONE, plan)
     checkins = Checkins(plan=plan_key(plan.persona, plan.track), start="2026-03-03", due=(1, 2, 3))
-    yield f"{name}-active", followup.reminders_active(language, plan, checkins, DEFAULT_ZONE)
+    back = Button("◀", "h:here")
+    yield f"{name}-active", followup.reminders_active(language, plan, checkins, DEFAULT_ZONE, back)
     listing = followup.reminders(language, checkins, plan, plan, DEFAULT_ZONE)
     yield f"{name}-reminders", listing
     yield f"{name}-no-reminders", followup.reminders(language, None, None, plan, DEFAULT_ZONE)
+    declined = followup.reminders_declined(language, checkins, plan, DEFAULT_ZONE)
+    yield f"{name}-declined", declined

@@ -31,8 +31,9 @@ async def test_the_echo_bot_answers_every_update_with_one_message(stub: StubBotA
 async def test_the_driver_tells_finished_users_from_stuck_ones(stub: StubBotApi, bot: None) -> None:
     finished = await run_user(stub.user(3002, "Fay"), 3, quiz_journey, Pace(), seed=1)
     assert finished.error is None and finished.seconds is not None and finished.seconds > 0
-    plan, offer = stub.messages(3002)[-2:]
-    assert "Military veteran · " in plan.text and "Remind me on day 30" in offer.text
+    plan = stub.messages(3002)[-1]
+    assert "Military veteran · " in plan.text
+    assert "🔔 Check in on day 30, 60, 90" in plan.button_texts()
 
     stub.reply_timeout = 0.5  # the quiz bot never echoes, so this user gets stuck
     stuck = await run_user(stub.user(3003, "Gil"), 0, echo_journey, Pace(), seed=1)
@@ -47,8 +48,8 @@ async def test_a_small_run_measures_each_bot_process(tmp_path: Path, which: str)
     result = await run_once(mode, target, 2, tmp_path, reply_timeout=20, seed=1)
     row = Row.of(result)
     assert (row.finished, row.users, row.unanswered, row.violations) == (2, 2, 0, 0)
-    # One message or edit per update; the quiz bot's plan comes with the check-in offer.
-    assert len(result.message_times) == 2 * (UPDATES_PER_USER + (0 if target.is_floor else 1))
+    # One message or edit per update; the check-in offer is a button on the plan.
+    assert len(result.message_times) == 2 * UPDATES_PER_USER
     assert 0 < row.startup_s < 30 and 10 < row.peak_rss_mb < 1000
     assert (row.state_bytes_per_user is None) == target.is_floor
     assert "2/2" in table([row])

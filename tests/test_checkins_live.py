@@ -47,8 +47,8 @@ async def test_check_ins_survive_kill_and_restart_without_loss_or_duplicate(
     try:
         await bot.start()
         await user.send("/start plan-veteran-coding")
-        assert "Remind me on day 30, 60 and 90?" in (user.last_message.text or "")
-        confirmed = await user.tap("Yes, remind me")
+        assert "🔔 Check in on day 30, 60, 90" in user.last_message.button_texts()
+        confirmed = await user.tap("Check in on day 30, 60, 90")
         said_yes_at = time.monotonic()
         assert "Day 30:" in (confirmed.edits[-1].text or "")
 
@@ -97,7 +97,7 @@ async def test_forget_stops_the_check_ins(
     try:
         await bot.start()
         await user.send("/start plan-remote-billing")
-        await user.tap("Yes, remind me")
+        await user.tap("Check in on day 30, 60, 90")
         await user.send("/forget")
         await user.tap("Yes, delete my data")
         await asyncio.sleep(90 * 0.05 + 2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -51,7 +52,7 @@ async def test_the_whole_path_in_the_terminal_without_a_token(tmp_path: Path) ->
     assert HEADLINES["coding"] in output
     assert "Which describes you?" in output
     assert "Military veteran · Medical coding" in output
-    assert "Days 61–90" in output
+    assert "Days 1–30 · 0 of 4 done" in output and "Days 31–60 ▶" in output
     assert "↗ https://www.aapc.com" in output, "link buttons show their address"
     assert "Certified Billing and Coding Specialist" in output
     assert "<b>" not in output, "HTML is turned into plain text"
@@ -59,11 +60,12 @@ async def test_the_whole_path_in_the_terminal_without_a_token(tmp_path: Path) ->
 
 async def test_text_numbers_out_of_range_and_commands_are_handled(tmp_path: Path) -> None:
     code, output = await console(
-        ["/start", "1", "hello", "99", "/nonsense", "2"], tmp_path / "demo.sqlite3"
+        ["/start", "1", "hello", "99", "/nonsense", "1", "1", "1"], tmp_path / "demo.sqlite3"
     )
     assert code == 0, output
     assert "Please tap one of the buttons" in output
     assert "I don't know that command" in output
+    assert "[1] 🏠 Home" in output, "even a fallback line has a way on"
     assert "Question 2 of 10" in output, "the quiz carried on after all that"
 
 
@@ -87,8 +89,8 @@ async def test_the_console_speaks_spanish_when_lang_is_spanish(tmp_path: Path) -
     assert "[1] ▶ Empezar el cuestionario" in output
     for number in range(1, 11):
         assert f"Pregunta {number} de 10" in output
-    assert "Lo que más te conviene es la codificación médica." in output
-    assert "Serví en las Fuerzas Armadas · Codificación médica" in output
+    assert "Una inclinación fuerte hacia la codificación médica" in output
+    assert "Veterano o veterana militar · Codificación médica" in output
     assert "¡Hasta pronto!" in output
 
 
@@ -97,7 +99,8 @@ async def test_the_console_saves_the_salary_chart_and_switches_language(tmp_path
         ["/salary", "/language", "2", "/salary"], tmp_path / "demo.sqlite3", cwd=tmp_path
     )
     assert code == 0, output
-    english, spanish = tmp_path / "salary-en.png", tmp_path / "salary-es.png"
+    exports = tmp_path / "exports"  # ignored by git, not the repository's root
+    english, spanish = exports / "salary-en.png", exports / "salary-es.png"
     assert f"Saved as {english}" in output
     assert english.read_bytes().startswith(b"\x89PNG")
     assert "BLS median, records specialists: BLS, May 2024" in output, "the caption is shown"
@@ -109,6 +112,17 @@ async def test_the_console_saves_the_salary_chart_and_switches_language(tmp_path
     code, output = await console(["/help"], tmp_path / "demo.sqlite3", cwd=tmp_path)
     assert "CareerPath en tu terminal" in output, "the chosen language is remembered"
     assert "Lo que puedo hacer" in output
+
+
+async def test_a_button_keeps_its_number_while_its_message_turns_page(tmp_path: Path) -> None:
+    code, output = await console(["/roadmap", "1", "1"], tmp_path / "demo.sqlite3")
+    assert code == 0, output
+    shown = [(int(n), int(total)) for n, total in re.findall(r"Page (\d+) of (\d+)", output)]
+    assert [n for n, _ in shown] == [1, 2, 3]
+    with_next = sum(n < total for n, total in shown)
+    assert output.count("[1] Next ▶") == with_next, "the same number on every page that has it"
+    assert output.count("[2] 📚 Guide menu") == 3 and output.count("[3] ◀ Back") == 2
+    assert "Type a button's number" in output, "words for a keyboard"
 
 
 async def test_the_console_answers_typed_questions(tmp_path: Path) -> None:

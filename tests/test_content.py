@@ -14,7 +14,7 @@ from flows.callbacks import decode
 from flows.content import ContentError, cite, load_content
 from flows.dialogue import Dialogue
 from flows.schema import ALLOWED_LINK_DOMAINS, TRACKS, Content
-from tests.screens import TELEGRAM_TEXT_LIMIT, all_screens, visible_length
+from tests.screens import PHONE_LIMIT, TELEGRAM_TEXT_LIMIT, all_screens, visible_length
 
 
 def test_every_question_has_weighted_options(content: Content) -> None:
@@ -25,6 +25,18 @@ def test_every_question_has_weighted_options(content: Content) -> None:
             assert option.coding >= 0 and option.billing >= 0
 
 
+def plan_pages(dialogue: Dialogue, language: str, plan):
+    """Every page of a plan, as the user's own."""
+    return [
+        dialogue.home_screens.plan_page(language, plan, index, 0, mine=plan, replace=False)
+        for index in range(len(plan.phases))
+    ]
+
+
+def plan_text(dialogue: Dialogue, language: str, plan) -> str:
+    return "\n".join(page.text for page in plan_pages(dialogue, language, plan))
+
+
 def test_every_persona_has_three_phases_for_every_track(dialogue: Dialogue) -> None:
     for language in dialogue.content.languages:
         for persona in dialogue.plans.persona_ids:
@@ -32,7 +44,7 @@ def test_every_persona_has_three_phases_for_every_track(dialogue: Dialogue) -> N
                 plan = dialogue.plans.compose(language, persona, track)
                 assert [p.phase for p in plan.phases] == ["day30", "day60", "day90"]
                 assert all(len(p.steps) >= 2 for p in plan.phases)
-                text = dialogue.views.plan(language, plan).text
+                text = plan_text(dialogue, language, plan)
                 for phase in plan.phases:
                     assert f"<b>{phase.title}</b>" in text
 
@@ -41,7 +53,7 @@ def test_plans_name_the_credentials_of_their_track(dialogue: Dialogue) -> None:
     expected = {"coding": ("CPC", "CCA"), "billing": ("CPB", "CBCS"), "both": ("CBCS",)}
     for track, credentials in expected.items():
         plan = dialogue.plans.compose("en", "changer", track)
-        text = dialogue.views.plan("en", plan).text
+        text = plan_text(dialogue, "en", plan)
         for credential in credentials:
             assert credential in text, (track, credential)
 
@@ -61,7 +73,7 @@ def test_persona_plans_carry_their_guide_specific_steps(
 ) -> None:
     for track in TRACKS:
         plan = dialogue.plans.compose("en", persona, track)
-        assert must_mention in dialogue.views.plan("en", plan).text
+        assert must_mention in plan_text(dialogue, "en", plan)
 
 
 def _links_in(text: str) -> list[str]:
@@ -88,8 +100,9 @@ def test_plans_link_to_the_official_bodies(dialogue: Dialogue) -> None:
     linked = set()
     for persona in dialogue.plans.persona_ids:
         for track in TRACKS:
-            reply = dialogue.views.plan("en", dialogue.plans.compose("en", persona, track))
-            linked |= {urlsplit(b.url).hostname for row in reply.keyboard for b in row if b.url}
+            plan = dialogue.plans.compose("en", persona, track)
+            for reply in plan_pages(dialogue, "en", plan):
+                linked |= {urlsplit(b.url).hostname for row in reply.keyboard for b in row if b.url}
     assert {"www.aapc.com", "www.ahima.org", "www.nhanow.com", "www.bls.gov"} <= linked
 
 
@@ -105,6 +118,23 @@ def test_every_screen_fits_telegram_limits(dialogue: Dialogue) -> None:
                 if button.data is not None:
                     assert len(button.data.encode()) <= 64, (name, button.data)
                     assert decode(button.data) is not None, (name, button.data)
+
+
+def test_every_screen_fits_a_phone_in_both_languages_and_has_a_way_on(
+    dialogue: Dialogue,
+) -> None:
+    screens = list(all_screens(dialogue))
+    assert {name.split("/")[0] for name, _ in screens} == {"en", "es"}
+    too_long = []
+    for name, reply in screens:
+        language = name.split("/", 1)[0]
+        assert reply.keyboard, f"{name}: no button to go on"
+        for button in (b for row in reply.keyboard for b in row):
+            first = re.sub(r"^[^\w¿¡]+", "", button.label)[:1]
+            assert not first.islower(), f"{name}: {button.label!r} starts lower-case"
+        if visible_length(reply.text) > PHONE_LIMIT[language]:
+            too_long.append(f"{name}: {visible_length(reply.text)}")
+    assert not too_long, "over a phone screen:\n" + "\n".join(too_long)
 
 
 def test_no_unresolved_placeholders_on_any_screen(dialogue: Dialogue) -> None:

@@ -27,7 +27,7 @@ INTENDED = {
 # Seconds between firing the users' taps and kill -9: from "not fetched yet" through
 # "being handled" to "long done".
 KILL_DELAYS = (0.0, 0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.2)
-RESULT_HEADLINE = "Your best fit"
+RESULT_HEADLINE = "Your answers: roughly"  # on every result
 
 
 def question_on(text: str | None) -> int | None:

@@ -39,9 +39,11 @@ async def test_the_whole_path_from_start_to_a_plan(stub: StubBotApi, bot: None) 
 
     result = user.last_message
     lines = result.text.splitlines()
-    assert lines[0] == "🩺 Your best fit is medical coding."
-    assert re.search(r"Coding (\d+)% · Billing (\d+)%", result.text)
-    for figure in ("$50,250", "May 2024", "SOC 29-2072", "7%", "$58,895", "$56,981", "64.8%"):
+    assert lines[0] == "🩺 A strong lean toward medical coding"
+    assert lines[1] == "Your answers: roughly 90% coding, 10% billing"
+    assert "Why not billing:" in result.text
+    assert "Working from home is a must for you" in result.text, "a tension, said plainly"
+    for figure in ("$58,895", "AAPC Salary Survey, 2025", "64.8%", "1 to 2 years"):
         assert figure in result.text
     assert "Which describes you?" in result.text
     assert result.button_texts()[:5] == [
@@ -54,24 +56,30 @@ async def test_the_whole_path_from_start_to_a_plan(stub: StubBotApi, bot: None) 
     assert len(user.messages) == 1, "the quiz never spammed the chat"
 
     plan = await user.tap("Military veteran")
-    assert len(plan.messages) == 2, "the plan, and below it the offer of check-ins"
-    assert "Remind me on day 30, 60 and 90?" in plan.last.text
-    assert plan.last.button_texts() == ["🔔 Yes, remind me", "No, thanks"]
+    assert len(plan.messages) == 1, "the plan, with the offer of check-ins as its button"
     shown = plan.messages[0]
     text = shown.text
     assert "Military veteran · Medical coding" in text
-    for heading in ("Days 1–30", "Days 31–60", "Days 61–90"):
-        assert heading in text
+    assert "Days 1–30 · 0 of 4 done" in text and "Days 31–60" not in text, "one phase a page"
     assert "GI Bill" in text and "CPC" in text
+    assert "🔔 Check in on day 30, 60, 90" in shown.button_texts()
+    assert "Days 31–60 ▶" in shown.button_texts()
     urls = {b.url for row in shown.buttons for b in row if b.url}
     assert "https://www.aapc.com" in urls and "https://www.ahima.org" in urls
     assert any(u.startswith("https://www.bls.gov/ooh/") for u in urls)
+    later = await user.tap("Days 31–60 ▶")
+    assert not later.messages and "Days 31–60 · 0 of 3 done" in later.last.text
 
     assert "📚 Learn more" in result.button_texts()
-    guide = await user.tap("Learn more", message=shown)
-    assert len(guide.messages) == 1, "the guide opens below the plan, which stays"
+    guide = await user.tap("Learn more", message=result)
+    assert len(guide.messages) == 1, "the guide opens below, and the plan stays"
     assert "The career guide" in guide.last.text
-    assert "Military veteran · Medical coding" in user.messages[-3].text
+    assert "Military veteran · Medical coding" in user.messages[-2].text
+
+    home = await user.send("/start")
+    assert home.last.text.splitlines()[0] == "🏠 Welcome back, Ana!"
+    assert "🩺 A strong lean toward medical coding" in home.last.text
+    assert "Days 1–30: 0 of 4 done" in home.last.text
 
 
 async def test_plan_certs_and_help_commands(stub: StubBotApi, bot: None) -> None:
@@ -83,13 +91,15 @@ async def test_plan_certs_and_help_commands(stub: StubBotApi, bot: None) -> None
     assert "Which describes you?" in user.last_message.text
     plan = (await user.tap("Remote job seeker")).messages[0]
     assert "Remote job seeker · Medical billing" in plan.text
-    assert "HIPAA-safe home office" in plan.text
     assert "CPB" in plan.text and "CBCS" in plan.text
     urls = {b.url for row in plan.buttons for b in row if b.url}
     assert "https://www.nhanow.com" in urls
+    second = await user.tap("Days 31–60 ▶")
+    assert "HIPAA-safe home office" in second.last.text
 
     again = await user.send("/plan")
-    assert "Your plan will follow the billing path" in again.last.text, "the track is kept"
+    assert "Your 30/60/90-day plan" in again.last.text, "/plan opens the user's own plan"
+    assert "Remote job seeker · Medical billing" in again.last.text
 
     certs = await user.send("/certs")
     assert set(certs.last.button_texts()) >= {
@@ -233,7 +243,7 @@ async def test_every_guide_command_answers_with_a_paged_view(stub: StubBotApi, b
         assert not step.messages and len(step.edits) == 1, "Next edits the page in place"
         assert f"Page {number} of {total}" in step.edits[0].text
         pages.append(step.edits[0].text)
-    assert user.last_message.button_texts() == ["◀ Back", "📚 Guide menu"]
+    assert user.last_message.button_texts() == ["◀ Back", "▶ Start the quiz", "📚 Guide menu"]
     text = "\n".join(pages)
     assert "S83.2" in text and "29881" in text and "A day in the life" in text
     back = await user.tap("◀ Back")

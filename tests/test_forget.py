@@ -7,6 +7,7 @@ from telegram.ext import Application
 from bot.app import RETENTION_JOB, STORAGE
 from flows.dialogue import Dialogue
 from flows.schema import Content
+from flows.state import Person
 from tests.bot_harness import running_bot
 from tests.chat_double import DialogueUser
 from tests.databases import run_sql, stored_state
@@ -25,12 +26,14 @@ def test_forget_is_asked_first_and_erasure_is_left_to_the_caller(dialogue: Dialo
     assert "Delete your data?" in user.text()
     kept = user.tap("Keep my data")
     assert not kept.erase and kept.state == before
-    assert kept.replies[0].replace and not kept.replies[0].keyboard, "the question goes away"
+    assert kept.replies[0].replace, "the question goes away"
+    assert [b.label for row in kept.replies[0].keyboard for b in row] == ["🏠 Home"], "a way on"
 
     user.command("forget")
     erased = user.tap("Yes, delete my data")
     assert erased.erase, "the outcome asks the caller to delete what is stored"
-    assert erased.replies[0].replace and not erased.replies[0].keyboard
+    assert erased.replies[0].replace
+    assert [b.label for row in erased.replies[0].keyboard for b in row] == ["▶ Start the quiz"]
     assert "deleted" in erased.replies[0].text
 
 
@@ -56,14 +59,15 @@ async def test_forget_deletes_everything_stored_after_confirmation(
         assert "Delete your data?" in ask.last.text
         assert ask.last.button_texts() == ["🗑 Yes, delete my data", "Keep my data"]
         kept = await user.tap("Keep my data")
-        assert "Nothing was deleted" in kept.last.text and not kept.last.buttons
+        assert "Nothing was deleted" in kept.last.text
+        assert kept.last.button_texts() == ["🏠 Home"]
         assert await stored_state(database_url, user.chat_id) == stored
 
         await user.send("/forget")
         done = await user.tap("Yes, delete my data")
         assert done.callback_answer is not None
         assert "Everything I kept about this chat is deleted" in done.last.text
-        assert not done.last.buttons
+        assert done.last.button_texts() == ["▶ Start the quiz"]
         assert await stored_state(database_url, user.chat_id) is None
         assert await stored_state(database_url, other.chat_id) is not None, "only this chat"
 
@@ -109,3 +113,14 @@ async def test_the_retention_sweep_forgets_chats_idle_past_the_limit(
         assert "You are on question" not in welcome.last.text
         resume = await active.send("/start")
         assert "You are on question 4 of 10" in resume.last.text
+
+
+def test_after_forget_the_bot_speaks_the_language_of_the_app_again(dialogue: Dialogue) -> None:
+    user = DialogueUser(dialogue, Person(first_name="Lupe", language_code="es-US"))
+    user.command("language")
+    user.tap("English")
+    assert "From now on I write in English" in user.text()
+    user.command("forget")
+    done = user.tap("Yes, delete my data").replies[0]
+    assert "Listo. Borré todo" in done.text
+    assert "¡Hola, Lupe!" in user.command("start").replies[0].text

@@ -106,7 +106,8 @@ def test_learn_more_follows_a_result_a_plan_and_help(dialogue: Dialogue, content
     assert "The career guide" in user.text()
     plan = user.tap("Career changer", result).replies[0]
     assert "Your 30/60/90-day plan" in plan.text
-    assert "📚 Learn more" in [b.label for row in plan.keyboard for b in row]
+    home = user.tap("🏠 Home", plan).replies[0]
+    assert "📚 Learn more" in [b.label for row in home.keyboard for b in row]
     user.command("help")
     assert "📚 Learn more" in labels(user)
 
@@ -259,7 +260,7 @@ def test_sources_list_each_source_by_publisher_title_and_date_with_a_working_lin
 
 def test_credential_cards_gain_preparation_and_pay(dialogue: Dialogue) -> None:
     cards = {
-        c.id: dialogue.views.credential("en", c.id).text
+        c.id: "\n".join(dialogue.views.credential_pages("en", c.id))
         for c in dialogue.content.credentials.credentials
     }
     survey = "(AAPC Salary Survey, 2025, per the Billing vs Coding guide; confirm at aapc.com)"

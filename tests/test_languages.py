@@ -113,8 +113,8 @@ def test_worded_facts_have_a_wording_in_every_language() -> None:
             "welcome.text: placeholders differ (missing {name}, {total}; extra none)",
         ),
         (
-            lambda t: t["result"].update(figures="{fact:bls_growth}"),
-            "result.figures: placeholders differ",
+            lambda t: t["result"].update(remote_figure="{fact:bls_growth}"),
+            "result.remote_figure: placeholders differ",
         ),
     ],
 )
@@ -128,9 +128,9 @@ def test_the_parity_check_names_the_first_difference(change, expected: str) -> N
 
 def test_a_plan_step_missing_in_one_language_is_found() -> None:
     spanish = _tree("es", "plans.yaml")
-    spanish["personas"]["veteran"]["steps"]["day60"].pop()
+    spanish["personas"]["veteran"]["steps"]["day30"].pop()
     found = first_difference(_tree("en", "plans.yaml"), spanish, "")
-    assert found == ".personas.veteran.steps.day60: 2 items in en, 1 here"
+    assert found == ".personas.veteran.steps.day30: 2 items in en, 1 here"
 
 
 # ---- which language a chat gets -------------------------------------------------------------
@@ -171,15 +171,19 @@ def test_a_spanish_speaker_gets_the_quiz_and_a_plan_in_spanish(
         assert f"Pregunta {number} de 10" in user.text()
         user.tap(label)
     assert user.state.step == RESULT
-    assert "Lo que más te conviene es la <b>facturación médica</b>" in user.text()
-    assert "BLS, mayo de 2024" in user.text() and "$50,250" in user.text()
-    shown = user.tap("Serví en las Fuerzas Armadas")
+    assert "Una inclinación fuerte hacia <b>la facturación médica</b>" in user.text()
+    assert "AAPC Salary Survey, 2025" in user.text() and "$56,981" in user.text()
+    shown = user.tap("Veterano o veterana militar")
+    assert len(shown.replies) == 1
     plan = shown.replies[0].text
-    assert "Serví en las Fuerzas Armadas · Facturación médica" in plan
-    for heading in ("Días 1 a 30", "Días 31 a 60", "Días 61 a 90"):
-        assert heading in plan
+    assert "Tu plan de 30/60/90 días</b>\nVeterano o veterana militar · Facturación médica" in plan
+    assert "<b>Días 1 a 30</b> · 0 de 4 hechos" in plan
     assert "GI Bill" in plan and "CPB" in plan
-    assert "¿Te escribo los días 30, 60 y 90?" in user.text(), "check-ins are offered below"
+    labels = [b.label for row in shown.replies[0].keyboard for b in row]
+    assert "🔔 Recordarme los días 30, 60, 90" in labels, "check-ins are offered on the plan"
+    assert "Días 31 a 60 ▶" in labels
+    later = user.tap("Días 31 a 60 ▶").replies[0].text
+    assert "<b>Días 31 a 60</b> · 0 de 3 hechos" in later
     assert user.state.language is None, "nothing is stored while Telegram's language applies"
 
 
@@ -266,17 +270,19 @@ async def test_a_spanish_telegram_user_goes_from_start_to_a_plan_in_spanish(
         step = await user.tap(label)
         assert not step.messages and len(step.edits) == 1
     result = user.last_message
-    assert result.text.splitlines()[0] == "🩺 Lo que más te conviene es la codificación médica."
-    assert "BLS, mayo de 2024" in result.text and "proyección para 2024–34" in result.text
-    plan = await user.tap("Quiero trabajar desde casa")
-    text = plan.messages[0].text
-    assert "Quiero trabajar desde casa · Codificación médica" in text
-    assert "remote medical coder" in text, "the keyword employers search for stays in English"
+    assert result.text.splitlines()[0] == "🩺 Una inclinación fuerte hacia la codificación médica"
+    assert "$58,895 (AAPC Salary Survey, 2025" in result.text
+    plan = await user.tap("Trabajo remoto")
+    assert len(plan.messages) == 1, "the plan, with the check-in offer as its button"
+    assert "Trabajo remoto · Codificación médica" in plan.last.text
+    assert "1 a 2 años" in plan.last.text, "worded figure"
+    assert "🔔 Recordarme los días 30, 60, 90" in plan.last.button_texts()
+    last = await user.tap("Días 31 a 60 ▶")
+    last = await user.tap("Días 61 a 90 ▶")
+    text = last.last.text
     assert "Días 61 a 90" in text
-    worded = "100 preguntas de opción múltiple en 4 horas, con tus libros de códigos abiertos"
-    assert worded in text, "worded figure"
-    assert "¿Te escribo los días 30, 60 y 90?" in plan.last.text
-    assert len(user.messages) == 3
+    assert "remote medical coder" in text, "the keyword employers search for stays in English"
+    assert len(user.messages) == 2
 
     spanish_menu = [c["command"] for c in stub.my_commands(language_code="es")]
     assert spanish_menu == list(COMMANDS)

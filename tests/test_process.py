@@ -100,6 +100,9 @@ async def test_the_token_never_reaches_the_logs(
     assert stub.token.split(":")[1] not in log
     if level == "INFO":
         assert "my secret words" not in log, "users' words stay out of INFO logs"
+        assert "transitions" not in log, "the state machine's own lines stay out"
+        updates = [line for line in log.splitlines() if " INFO " in line and "update=" in line]
+        assert len(updates) == 3, "one INFO line per update"
 
 
 async def test_sigterm_finishes_the_update_in_flight_and_exits_0(

@@ -13,6 +13,7 @@ from tests.bot_harness import running_bot
 from tests.chat_double import DialogueUser
 from tests.databases import run_sql
 from tests.quiz_routes import finish_quiz
+from tests.screens import PHONE_LIMIT, RESULT_ANSWERS, all_screens, visible_length
 from tests.stub_bot_api import StubBotApi
 from tests.stub_bot_api.methods_bot import commands_key
 
@@ -88,6 +89,20 @@ def test_the_share_button_carries_the_bot_link_and_an_invitation_only(
         plan = user.tap(persona).replies[0]
         assert share_link(plan.keyboard)[1] == query
     assert shared[0] == shared[1], "nothing of the user's own answers goes along"
+
+
+def test_every_result_and_plan_page_has_share_and_still_fits_a_phone(content: Content) -> None:
+    dialogue = Dialogue(content)
+    dialogue.views.bot_link = "https://t.me/CareerPathBot"
+    shown = 0
+    for name, reply in all_screens(dialogue):
+        language, _, screen = name.partition("/")
+        if screen.startswith(("result-", "plan-")) and "-home-" not in screen:
+            share_link(reply.keyboard)  # exactly one, to Telegram's share sheet
+            shown += 1
+            assert visible_length(reply.text) <= PHONE_LIMIT[language], name
+            assert all(1 <= len(row) <= 2 for row in reply.keyboard[-1:]), name
+    assert shown > 2 * (len(RESULT_ANSWERS) + 5 * 3)
 
 
 def test_without_a_known_bot_address_there_is_no_share_button(dialogue: Dialogue) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import re
 
 import pytest
 
@@ -65,8 +64,8 @@ def test_quiz_has_eight_to_twelve_questions_each_numbered(dialogue: Dialogue) ->
 @pytest.mark.parametrize(
     ("track", "headline"),
     [
-        ("coding", "Your best fit is <b>medical coding</b>"),
-        ("billing", "Your best fit is <b>medical billing</b>"),
+        ("coding", "A strong lean toward <b>medical coding</b>"),
+        ("billing", "A strong lean toward <b>medical billing</b>"),
     ],
 )
 def test_one_sided_answers_give_that_track(
@@ -81,42 +80,7 @@ def test_one_sided_answers_give_that_track(
 def test_balanced_answers_give_the_combined_role(dialogue: Dialogue, content: Content) -> None:
     user = play(dialogue, middle_answers(content))
     assert "combined billing-and-coding role" in user.text().splitlines()[0]
-    assert "Coding 50% · Billing 50%" in user.text()
-
-
-def test_result_shows_split_reasons_figures_and_persona_menu(
-    dialogue: Dialogue, content: Content
-) -> None:
-    user = play(dialogue, leaning_answers(content, "coding"))
-    text = user.text()
-    split = re.search(r"Coding (\d+)% · Billing (\d+)%", text)
-    assert split, "the split is shown"
-    coding, billing = map(int, split.groups())
-    assert coding + billing == 100 and coding > 90
-    reasons = [line for line in text.splitlines() if line.startswith("• ")]
-    words = content.words("en").quiz.questions
-    all_reasons = {o.reason for q in words.values() for o in q.options.values()}
-    assert 2 <= len([r for r in reasons if r[2:] in all_reasons]) <= 3
-    for figure in (
-        "$50,250",
-        "May 2024",
-        "SOC 29-2072",
-        "7%",
-        "$58,895",
-        "$56,981",
-        "64.8%",
-        "AAPC Salary Survey, 2025",
-    ):
-        assert figure in text
-    assert "Which describes you?" in text
-    personas = [b.label for row in user.screen.keyboard for b in row][:5]
-    assert personas == [
-        "Career changer",
-        "Recent graduate",
-        "Parent returning to work",
-        "Military veteran",
-        "Remote job seeker",
-    ]
+    assert "roughly 50% coding, 50% billing" in user.text()
 
 
 def test_back_undoes_exactly_one_answer(dialogue: Dialogue) -> None:

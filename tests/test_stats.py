@@ -14,6 +14,7 @@ from flows.stats import (
     CHECKINS_ON,
     FUNNEL,
     LANGUAGE_SET,
+    NEITHER,
     PLAN,
     QUIZ_FINISHED,
     QUIZ_STARTED,
@@ -25,6 +26,7 @@ from tests.bot_harness import running_bot
 from tests.chat_double import DialogueUser
 from tests.databases import run_sql
 from tests.quiz_routes import finish_quiz
+from tests.screens import RESULT_ANSWERS
 from tests.stub_bot_api import StubBotApi
 
 TODAY = date(2026, 11, 26)
@@ -53,22 +55,28 @@ def test_the_steps_count_what_people_do_and_nothing_about_them(dialogue: Dialogu
     assert counted[1:] == [(QUIZ_FINISHED, track)], "one count for the result, none per answer"
     counted.clear()
 
-    persona = dialogue.content.plans.personas[0].id
-    label = dialogue.content.words("en").plans.personas[persona].label
+    first, other = (p.id for p in dialogue.content.plans.personas[:2])
+    personas = dialogue.content.words("en").plans.personas
     result = user.screen
-    do(lambda: user.tap(label, result))
-    assert counted == [(PLAN, persona)]
-    do(lambda: user.tap(label, result))
-    assert counted == [(PLAN, persona)], "the same plan again is not another plan"
-    do(lambda: user.tap("Yes, remind me"))
-    assert counted[-1] == (CHECKINS_ON, "")
+    do(lambda: user.tap(personas[first].label, result))
+    assert counted == [(PLAN, first)], "the first plan after the result is the user's own"
+    do(lambda: user.tap(personas[first].label, result))
+    assert counted == [(PLAN, first)], "the same plan again is not another plan"
+
+    do(lambda: user.tap("⬜ 1"))
+    do(lambda: user.tap("✅ 1"))  # untick: not counted
+    assert counted[1:] == [(STEP_TICKED, "")]
     counted.clear()
 
-    do(lambda: user.command("progress"))
-    first_step = user.screen.keyboard[0][0].label
-    do(lambda: user.tap(first_step))
-    do(lambda: user.tap(user.screen.keyboard[0][0].label))  # untick: not counted
-    assert counted == [(STEP_TICKED, "")]
+    do(lambda: user.tap("Other plans"))
+    do(lambda: user.tap(personas[other].label))
+    assert counted == [], "a plan only looked at is not a plan the user got"
+    do(lambda: user.tap("Make this my plan"))
+    assert counted == [(PLAN, other)]
+    counted.clear()
+
+    do(lambda: user.tap("Check in on day 30, 60, 90"))
+    assert counted == [(CHECKINS_ON, "")]
     counted.clear()
 
     do(lambda: user.command("language"))
@@ -76,7 +84,25 @@ def test_the_steps_count_what_people_do_and_nothing_about_them(dialogue: Dialogu
     assert counted == [(LANGUAGE_SET, "es")]
     counted.clear()
     do(lambda: user.command("restart"))
+    assert counted == [], "retaking asks first; nothing has started yet"
+    do(lambda: user.tap("Sí"))
     assert counted == [(QUIZ_STARTED, "es")]
+
+
+def test_a_quiz_that_pulls_toward_neither_path_is_counted_as_neither(
+    dialogue: Dialogue,
+) -> None:
+    user = DialogueUser(dialogue)
+    user.command("start")
+    user.tap("Start the quiz")
+    finished = [user.answer(option) for option in RESULT_ANSWERS["neither"]][-1]
+    assert "Neither path" in user.screen.text
+    assert finished.tallies == ((QUIZ_FINISHED, NEITHER),)
+    figures, splits = dialogue.stats.report(
+        "en", build_report([("2026-11-26", QUIZ_FINISHED, NEITHER, 2)], TODAY)
+    )
+    assert "Finished it: <b>2</b> · 2" in figures.text
+    assert "🧭 Neither path (yet): <b>2</b> · 2 (100%)" in splits.text
 
 
 def test_arrivals_through_a_shared_link_are_counted(dialogue: Dialogue) -> None:

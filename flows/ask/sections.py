@@ -84,11 +84,14 @@ def content_sections(content: Content, language: str) -> list[Section]:
     words = content.words(language)
     for topic in content.guide.topics:
         topic_words = words.guide.topics[topic.id]
-        pages = guide.topic(language, topic.id).pages
-        for index, page in enumerate(topic.pages):
-            text = pages[index]
-            if topic.lists_sources and index == len(topic.pages) - 1:
-                text = "\n\n".join(pages[index:])  # the source list packed after it
+        book = guide.topic(language, topic.id)
+        for page in topic.pages:
+            # A long page is split into phone-sized pages (the source list packed after
+            # the last one): the section is all of them, and opens at the first.
+            index = book.page_ids.index(page)
+            text = "\n\n".join(
+                t for t, pid in zip(book.pages, book.page_ids, strict=True) if pid == page
+            )
             first, _, rest = text.partition("\n")
             if _HEADING.match(first):
                 heading, body = first, rest
@@ -115,7 +118,7 @@ def content_sections(content: Content, language: str) -> list[Section]:
             )
     views = Views(content, len(content.quiz.questions))
     for credential in content.credentials.credentials:
-        card = views.credential(language, credential.id).text
+        card = "\n".join(views.credential_pages(language, credential.id))
         lines = [line for line in card.split("\n") if line.strip()]
         name = words.certs.credentials[credential.id].name
         sections.append(

@@ -14,7 +14,6 @@ from flows.ask.understand import Reader, Understanding
 from flows.callbacks import Act, Tap
 from flows.quiz import RESULT
 from flows.replies import Outcome
-from flows.scoring import score
 from flows.state import ChatState
 from flows.steps.base import Turn
 from flows.steps.checkins import CheckinSteps
@@ -114,9 +113,7 @@ class AskSteps(WelcomeSteps, ProgressSteps, CheckinSteps, PrivacySteps):
         state = turn.state
         if state.step != RESULT:
             return self._begin_or_resume(turn, replace=False)
-        verdict = score(self.content.quiz, state.answers)
-        result = self.views.result(turn.language, verdict, state.version, replace=False)
-        return self._say(state, result)
+        return self._say(state, self._result(state, turn.language, replace=False))
 
     @staticmethod
     def _tallied(outcome: Outcome, label: str) -> Outcome:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Final
 
 QUIZ_STARTED: Final = "quiz_started"  # label: the language the quiz is taken in
-QUIZ_FINISHED: Final = "quiz_finished"  # label: the result's track
+QUIZ_FINISHED: Final = "quiz_finished"  # label: the result's track, or NEITHER
 PLAN: Final = "plan"  # label: the persona of a plan someone picked
 CHECKINS_ON: Final = "checkins_on"  # day-30/60/90 check-ins turned on
 STEP_TICKED: Final = "step_ticked"  # a plan step ticked off in /progress
@@ -49,5 +49,9 @@ FUNNEL: Final = (
     SHARED_ARRIVAL,
     LANGUAGE_SET,
 )
+
+# A finished quiz whose answers pull toward neither path (flows.result.reading) is counted
+# as this rather than as the track its score leaned to: the person was not given that track.
+NEITHER: Final = "neither"
 
 Tally = tuple[str, str]  # (event, label)

@@ -13,6 +13,7 @@ from flows.replies import Button, Reply
 from flows.schema import Content
 from flows.stats import (
     FUNNEL,
+    NEITHER,
     PLAN,
     QUESTION_ANSWERED,
     QUESTION_UNMATCHED,
@@ -23,7 +24,7 @@ from flows.stats.report import CHARTED, StatsReport
 
 TOP_TOPICS = 3
 # Results in this order first; any other label a later feature adds comes after.
-RESULT_ORDER = ("coding", "billing", "both", "neither")
+RESULT_ORDER = ("coding", "billing", "both", NEITHER)
 
 Order = Callable[[Mapping[str, int]], list[str]]
 
@@ -48,7 +49,7 @@ class StatsScreens:
         lines += ["", stats.note]
         figures = Reply("\n".join(lines), ())
         lines = []
-        tracks = {**words.messages.tracks}
+        tracks = {**words.messages.tracks, NEITHER: stats.neither}
         personas = {p: w.label for p, w in words.plans.personas.items()}
         languages = {
             code: other.messages.language.name for code, other in self.content.languages.items()

@@ -9,9 +9,12 @@ from flows.checkins import CheckinCalendar, CheckinChange, split_plan_key
 from flows.export import PlanExport
 from flows.followup import FollowUpViews
 from flows.guide import GuideBook
+from flows.home.screens import HomeScreens
 from flows.plans import Plan, PlanBook
 from flows.quiz import RESULT, QuizMachine
 from flows.replies import Outcome, Reply
+from flows.result.reading import Reading, read
+from flows.result.screens import ResultScreens
 from flows.schema import TRACKS, Content
 from flows.scoring import score
 from flows.state import ChatState, Person
@@ -39,6 +42,8 @@ class Steps:
     calendar: CheckinCalendar
     followup: FollowUpViews
     exports: PlanExport
+    results: ResultScreens
+    home_screens: HomeScreens
 
     def _say(
         self,
@@ -68,12 +73,18 @@ class Steps:
     def _plan_named(self, language: str, key: str) -> Plan | None:
         return self._plan(language, *split_plan_key(key))
 
-    def _current_plan(self, state: ChatState, language: str) -> Plan | None:
-        """The plan the user looked at last."""
-        track = state.plan_track or state.track
-        if state.persona is None or track is None:
-            return None
-        return self._plan(language, state.persona, track)
+    def _has_result(self, state: ChatState) -> bool:
+        return state.step == RESULT and len(state.answers) == self.quiz.total
+
+    def _reading(self, state: ChatState) -> Reading:
+        """What the user's finished quiz says (state.step is RESULT)."""
+        verdict = score(self.content.quiz, state.answers)
+        return read(self.content.quiz, state.answers, verdict)
+
+    def _result(self, state: ChatState, language: str, *, replace: bool) -> Reply:
+        reading = self._reading(state)
+        personas = self.views.persona_buttons(language, reading.verdict.track)
+        return self.results.result(language, reading, state.version, personas, replace=replace)
 
     def current_view(self, turn: Turn) -> Reply:
         """Where the user is now, drawn in place of the message they tapped."""
@@ -81,8 +92,7 @@ class Steps:
         if self.quiz.in_quiz(state):
             return self.views.question(language, state, replace=True)
         if state.step == RESULT:
-            verdict = score(self.content.quiz, state.answers)
-            return self.views.result(language, verdict, state.version, replace=True)
+            return self._result(state, language, replace=True)
         welcome = self.views.welcome(language, turn.person.first_name, None, state.version)
         return Reply(welcome.text, welcome.keyboard, replace=True)
 

@@ -5,53 +5,91 @@ from __future__ import annotations
 
 from datetime import date
 
-from flows.callbacks import Tap
+from flows.callbacks import Act, Tap, encode
 from flows.checkins import CHECKIN_DAYS, ZONES, CheckinChange, plan_key, zone_of
-from flows.replies import Outcome
+from flows.home.steps import HomeSteps
+from flows.plans import Plan
+from flows.replies import Button, Outcome
 from flows.state import ChatState, Checkins
-from flows.stats import CHECKINS_ON
-from flows.steps.base import Steps, Turn
+from flows.stats import CHECKINS_ON, Tally
+from flows.steps.base import Turn
 
 
-class CheckinSteps(Steps):
-    def _on_remind(self, turn: Turn, tap: Tap) -> Outcome:
-        """Yes: check in on day 30, 60 and 90 of this plan, counted from today (replacing
-        any check-ins of another plan)."""
-        state, language = turn.state, turn.language
-        plan = self._plan(language, *tap.args)
-        if plan is None:
-            return self._out_of_date(turn)
+def _on(change: CheckinChange | None) -> tuple[Tally, ...]:
+    """/stats counts check-ins turned on, not a double tap that keeps them as they were."""
+    return ((CHECKINS_ON, ""),) if change is not None else ()
+
+
+class CheckinSteps(HomeSteps):
+    def _schedule(
+        self, state: ChatState, language: str, plan: Plan
+    ) -> tuple[ChatState, Checkins, CheckinChange | None]:
+        """Check-ins on day 30, 60 and 90 of this plan, counted from today (replacing any
+        check-ins of another plan). A double tap, or yes twice on one day, keeps what is
+        scheduled."""
         key, zone = plan_key(plan.persona, plan.track), zone_of(state.timezone)
         today = self.calendar.today(zone).isoformat()
         current = state.checkins
         if current is not None and (current.plan, current.start) == (key, today):
-            # A double tap, or yes twice on one day: keep what is scheduled.
-            return self._say(state, self.followup.reminders_active(language, plan, current, zone))
+            return state, current, None
         due = self.calendar.due_times(date.fromisoformat(today), zone)
         checkins = Checkins(plan=key, start=today, due=due)
         change = CheckinChange(
             due=tuple(zip(CHECKIN_DAYS.values(), due, strict=True)), plan=key, language=language
         )
-        return self._say(
-            state,
-            self.followup.reminders_active(language, plan, checkins, zone),
-            new_state=state.advanced(checkins=checkins),
-            checkins=change,
-            tallies=((CHECKINS_ON, ""),),
-        )
+        return state.advanced(checkins=checkins), checkins, change
+
+    def _on_remind(self, turn: Turn, tap: Tap) -> Outcome:
+        """Yes, from /reminders: the offer turns into what is now scheduled."""
+        state, language = turn.state, turn.language
+        plan = self._plan(language, *tap.args)
+        if plan is None:
+            return self._out_of_date(turn)
+        moved, checkins, change = self._schedule(state, language, plan)
+        zone = zone_of(state.timezone)
+        home = Button(self.content.words(language).messages.buttons.home, encode(Act.HOME, "here"))
+        active = self.followup.reminders_active(language, plan, checkins, zone, home)
+        return self._say(state, active, new_state=moved, checkins=change, tallies=_on(change))
+
+    def _on_remind_here(self, turn: Turn, tap: Tap) -> Outcome:
+        """Yes, from the page of the user's plan: the page turns into what is now
+        scheduled, with a way back to the same page."""
+        found = self._page_tap(turn, tap)
+        if found is None:
+            return self._out_of_date(turn)
+        plan, index = found
+        state, language = turn.state, turn.language
+        moved, checkins, change = self._schedule(state, language, plan)
+        label = self.content.words(language).messages.buttons.my_plan
+        back = Button(label, encode(Act.PLAN_PAGE, plan.persona, plan.track, index))
+        zone = zone_of(state.timezone)
+        active = self.followup.reminders_active(language, plan, checkins, zone, back)
+        return self._say(state, active, new_state=moved, checkins=change, tallies=_on(change))
 
     def _on_no_remind(self, turn: Turn, tap: Tap) -> Outcome:
-        return self._say(turn.state, self.followup.reminders_declined(turn.language))
+        """No, thanks: says truthfully what stays scheduled, if anything."""
+        state, language = turn.state, turn.language
+        checkins = state.checkins
+        scheduled = None
+        if checkins is not None and max(checkins.due) > self.calendar.now():
+            scheduled = self._plan_named(language, checkins.plan)
+        reply = self.followup.reminders_declined(
+            language, checkins if scheduled else None, scheduled, zone_of(state.timezone)
+        )
+        return self._say(state, reply)
 
     def _cmd_reminders(self, turn: Turn, payload: str) -> Outcome:
+        return self._say(turn.state, self._reminders(turn))
+
+    def _on_my_checkins(self, turn: Turn, tap: Tap) -> Outcome:
+        return self._say(turn.state, self._reminders(turn))
+
+    def _reminders(self, turn: Turn):
         state, language = turn.state, turn.language
         checkins = state.checkins
         scheduled = self._plan_named(language, checkins.plan) if checkins else None
-        current = self._current_plan(state, language)
-        reply = self.followup.reminders(
-            language, checkins, scheduled, current, zone_of(state.timezone)
-        )
-        return self._say(state, reply)
+        mine = self._my_plan(state, language)
+        return self.followup.reminders(language, checkins, scheduled, mine, zone_of(state.timezone))
 
     def _on_stop_reminders(self, turn: Turn, tap: Tap) -> Outcome:
         state = turn.state

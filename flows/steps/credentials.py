@@ -21,6 +21,15 @@ class CredentialSteps(Steps):
             return self._out_of_date(turn)
         return self._say(turn.state, self.views.credential(turn.language, credential))
 
+    def _on_card_page(self, turn: Turn, tap: Tap) -> Outcome:
+        credential, page = tap.args[0], tap.number(1)
+        known = {c.id for c in self.content.credentials.credentials}
+        if credential not in known or page >= len(
+            self.views.credential_pages(turn.language, credential)
+        ):
+            return self._out_of_date(turn)
+        return self._say(turn.state, self.views.credential(turn.language, credential, page))
+
     def _on_compare(self, turn: Turn, tap: Tap) -> Outcome:
         return self._say(turn.state, self.views.compare_credentials(turn.language))
 

@@ -15,7 +15,9 @@ class GuideSteps(Steps):
         """The first page of a topic, opened by its command; a topic with a chart sends it
         first, so the page with its buttons stays the newest message."""
         topic = self.guide.topic(turn.language, topic_id)
-        page = self.views.guide_page(turn.language, topic, 0, replace=False)
+        page = self.views.guide_page(
+            turn.language, topic, 0, replace=False, offer_quiz=self._offers_quiz(turn)
+        )
         if not self.charts.has_chart(topic_id):
             return self._say(turn.state, page)
         chart = Reply("", attachment=self.charts.attachment(turn.language, topic_id))
@@ -33,4 +35,13 @@ class GuideSteps(Steps):
             # A page that no longer exists (the guide changed): back to the menu.
             notice = self.content.words(language).messages.fallback.stale_button
             return self._say(state, self.views.guide_menu(language, replace=True), notice=notice)
-        return self._say(state, self.views.guide_page(language, topic, index, replace=True))
+        page = self.views.guide_page(
+            language, topic, index, replace=True, offer_quiz=self._offers_quiz(turn)
+        )
+        return self._say(state, page)
+
+    def _offers_quiz(self, turn: Turn) -> bool:
+        """Whether the last page of a topic offers the quiz: not to someone who has a
+        result or is taking it."""
+        state = turn.state
+        return not self._has_result(state) and not self.quiz.in_quiz(state)

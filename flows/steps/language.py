@@ -19,13 +19,13 @@ class LanguageSteps(Steps):
             return self._out_of_date(turn)
         state = turn.state
         moved = state if state.language == chosen else state.advanced(language=chosen)
-        shown = None
+        tallies = ((LANGUAGE_SET, chosen),) if state.language != chosen else ()
         if self.quiz.in_quiz(moved) or moved.step == RESULT:
-            # The quiz (or result) now lives on this message, redrawn in the new language.
+            # The quiz (or result) now lives on this message, redrawn in the new language;
+            # the confirmation is the notice on the tap, so the screen keeps its size.
             moved = moved.model_copy(update={"screen": turn.message_id})
             shown = self.current_view(Turn(moved, turn.person, chosen, turn.message_id))
-        reply = self.views.language_switched(chosen, shown)
-        changed = state.language != chosen
-        return self._say(
-            state, reply, new_state=moved, tallies=((LANGUAGE_SET, chosen),) if changed else ()
-        )
+            notice = self.content.words(chosen).messages.language.switched
+            return self._say(state, shown, new_state=moved, notice=notice, tallies=tallies)
+        reply = self.views.language_switched(chosen)
+        return self._say(state, reply, new_state=moved, tallies=tallies)

@@ -15,6 +15,8 @@ class PrivacySteps(Steps):
     def _on_forget(self, turn: Turn, tap: Tap) -> Outcome:
         if tap.args == ("no",):
             return self._say(turn.state, self.views.forget_answer(turn.language, erased=False))
-        answer = self.views.forget_answer(turn.language, erased=True)
+        # The chosen language is forgotten too: from here on, the language of the app.
+        app_language = self.language_for(turn.person.language_code)
+        answer = self.views.forget_answer(app_language, erased=True)
         # The caller deletes the stored chat instead of saving a state.
         return Outcome(state=ChatState(), replies=(answer,), erase=True)

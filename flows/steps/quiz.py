@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from flows.callbacks import Tap
+from flows.home.steps import HomeSteps
 from flows.quiz import RESULT
 from flows.replies import Outcome
-from flows.scoring import score
 from flows.state import ChatState
-from flows.stats import QUIZ_FINISHED, QUIZ_STARTED
-from flows.steps.base import Steps, Turn
+from flows.stats import NEITHER, QUIZ_FINISHED, QUIZ_STARTED
+from flows.steps.base import Turn
 
 
-class QuizSteps(Steps):
+class QuizSteps(HomeSteps):
     def _cmd_restart(self, turn: Turn, payload: str) -> Outcome:
+        if self._has_result(turn.state):
+            return self._retake_confirm(turn, replace=False)  # a result is never lost by accident
         restarted = self.quiz.apply(turn.state, "restart")
         assert restarted is not None, "restart is allowed from every state"
         restarted = restarted.model_copy(update={"screen": None})  # goes to a new message
@@ -40,17 +42,20 @@ class QuizSteps(Steps):
 
     def _on_answer(self, turn: Turn, tap: Tap) -> Outcome:
         state, language = turn.state, turn.language
-        moved = self._current(state, tap) and self.quiz.apply(state, "answer", tap.number(1))
+        option = tap.number(1)
+        moved = self._current(state, tap) and self.quiz.apply(state, "answer", option)
         if not moved:
             return self._out_of_date(turn)
-        moved = self._on_screen(moved, turn)
+        # Answers given before going back are marked while the user retraces them.
+        retraced = state.previous[1:] if state.previous[:1] == (option,) else ()
+        moved = self._on_screen(moved, turn).model_copy(update={"previous": retraced})
         if moved.step == RESULT:
-            verdict = score(self.content.quiz, moved.answers)
-            moved = moved.model_copy(update={"track": verdict.track})
-            result = self.views.result(language, verdict, moved.version, replace=True)
-            return self._say(
-                state, result, new_state=moved, tallies=((QUIZ_FINISHED, verdict.track),)
-            )
+            reading = self._reading(moved)
+            moved = moved.model_copy(update={"track": reading.verdict.track})
+            result = self._result(moved, language, replace=True)
+            kind = NEITHER if reading.neither else reading.verdict.track
+            finished = ((QUIZ_FINISHED, kind),)
+            return self._say(state, result, new_state=moved, tallies=finished)
         return self._say(state, self.views.question(language, moved, replace=True), new_state=moved)
 
     def _on_back(self, turn: Turn, tap: Tap) -> Outcome:
@@ -58,12 +63,19 @@ class QuizSteps(Steps):
         moved = self._current(state, tap) and self.quiz.apply(state, "back")
         if not moved:
             return self._out_of_date(turn)
-        moved = self._on_screen(moved, turn)
+        previous = (state.answers[-1], *state.previous)
+        moved = self._on_screen(moved, turn).model_copy(update={"previous": previous})
         return self._say(state, self.views.question(language, moved, replace=True), new_state=moved)
 
     def _on_start_over(self, turn: Turn, tap: Tap) -> Outcome:
         state, language = turn.state, turn.language
-        moved = self._current(state, tap) and self.quiz.apply(state, "restart")
+        if not self._current(state, tap):
+            return self._out_of_date(turn)
+        if self._has_result(state):
+            # From the result or the home screen: confirm first, below it, so the result
+            # stays in the chat.
+            return self._retake_confirm(turn, replace=False)
+        moved = self.quiz.apply(state, "restart")
         if not moved:
             return self._out_of_date(turn)
         # Inside the quiz the question message turns back into question 1; from a result,

@@ -22,12 +22,9 @@ class WelcomeSteps(QuizSteps, PlanSteps, CredentialSteps, GuideSteps, LanguageSt
         link = parse_deep_link(payload, self.plans.persona_ids, topics) if payload else None
         if link is not None:
             return self._follow(turn, link)
-        state = turn.state
-        welcome = self.views.welcome(
-            turn.language, turn.person.first_name, self.quiz.question_number(state), state.version
-        )
+        # Someone with a result or a plan comes home to it; a newcomer gets the welcome.
         arrived = ((SHARED_ARRIVAL, ""),) if payload == SHARE_PAYLOAD else ()
-        return self._say(state, welcome, tallies=arrived)
+        return self._say(turn.state, self._home(turn, replace=False), tallies=arrived)
 
     def _cmd_help(self, turn: Turn, payload: str) -> Outcome:
         return self._say(turn.state, self.views.help(turn.language))
@@ -41,8 +38,9 @@ class WelcomeSteps(QuizSteps, PlanSteps, CredentialSteps, GuideSteps, LanguageSt
             return self._cmd_certs(turn, "")
         if link.persona is None:
             return self._cmd_plan(turn, "")
-        track = link.track or turn.state.track
+        # The link's track, else the user's result, else the track of their own plan.
+        track = link.track or turn.state.track or turn.state.plan_track
         if track is None:
             choose = self.views.choose_track(turn.language, persona=link.persona)
             return self._say(turn.state, choose)
-        return self._show_plan(turn, link.persona, track)
+        return self._open_plan(turn, link.persona, track, replace=False)
