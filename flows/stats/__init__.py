@@ -15,9 +15,9 @@ from typing import Final
 
 QUIZ_STARTED: Final = "quiz_started"  # label: the language the quiz is taken in
 QUIZ_FINISHED: Final = "quiz_finished"  # label: the result's track, or NEITHER
-PLAN: Final = "plan"  # label: the persona of a plan someone picked
+PLAN: Final = "plan"  # label: the persona of a plan that became someone's own
 CHECKINS_ON: Final = "checkins_on"  # day-30/60/90 check-ins turned on
-STEP_TICKED: Final = "step_ticked"  # a plan step ticked off in /progress
+STEP_TICKED: Final = "step_ticked"  # a step ticked off on the user's plan
 LANGUAGE_SET: Final = "language_set"  # label: the language chosen with /language
 SHARED_ARRIVAL: Final = "shared_arrival"  # someone came through a friend's Share link
 TRY_STARTED: Final = "try_started"  # /try, the taste of each job (issue 18)
