@@ -4,7 +4,9 @@ Each run starts a local stub Telegram Bot API on 127.0.0.1 (with the fake users,
 process), the bot as its own process (`python -m bot`, a fresh database), and plays every user
 from /start through the quiz to a persona plan, all at once. Capacity mode switches all flood
 control off; production mode enforces Telegram's limits. The echo bot gets the same load in the
-same run as the floor of the stack. Prints one table; exits 1 if any user did not finish.
+same run as the floors of the stack, once on PTB's default httpx and once on the bot's own
+aiohttp transport. `--mix typed` makes one user in three also type two questions. Prints one
+table, the CPU per typed question, and the targets; exits 1 if any user did not finish.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import time
 from pathlib import Path
 
 from bench.configs import bots, modes
-from bench.report import Row, checks, describe_checks, table
+from bench.report import Row, checks, describe_checks, question_table, table
 from bench.runner import RunResult, run_once
 
 
@@ -52,6 +54,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default="",
         help="only the bots whose name contains one of these comma-separated words "
         "(e.g. echo, sqlite, postgres; default: all)",
+    )
+    parser.add_argument(
+        "--mix",
+        choices=("buttons", "typed"),
+        default="buttons",
+        help="typed: one user in three also types two questions after the plan (default: "
+        "buttons only)",
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -96,6 +105,8 @@ async def run(args: argparse.Namespace, workdir: Path) -> list[RunResult]:
                 reply_timeout=args.reply_timeout,
                 seed=args.seed,
                 profile_dir=args.profile,
+                typed_questions=args.mix == "typed",
+                measure_questions=mode.name == "capacity",
             )
             failed = [r for r in result.runs if r.error]
             for run_ in failed[:3]:
@@ -118,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"databases and logs kept in {kept / 'runs'}", file=sys.stderr)
     rows = [Row.of(result) for result in results]
     print(table(rows))
+    questions = question_table(rows)
+    if questions:
+        print(f"\n{questions}")
     print("\nTargets:")
     print(describe_checks(checks(rows, full_users=1000)))
     unfinished = sum(row.users - row.finished for row in rows)

@@ -33,11 +33,11 @@ def build_in_a_fresh_process() -> None:
     add (bm25s, PyStemmer, rapidfuzz and both indexes), measured apart."""
     import telegram  # noqa: F401  (the bot has these loaded before it builds the index)
 
-    from flows.chart import ChartBook
     from flows.content import load_content
 
+    # The bot no longer draws its charts (they ship as PNG files), so nothing else it loads
+    # brings numpy: the libraries' share below includes it.
     content = load_content()
-    ChartBook(content).warm_up()  # at start-up the bot draws its charts: matplotlib, numpy
     gc.collect()
     before = rss_mb()
     started = time.perf_counter()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +49,7 @@ class Bot:
     database: Callable[[Path], AsyncIterator[str | None]] = field(repr=False)
     stored_bytes: Callable[[str], Awaitable[int]] | None = field(default=None, repr=False)
     is_floor: bool = False
+    env: Mapping[str, str] = field(default_factory=dict)  # set for its process
 
 
 @asynccontextmanager
@@ -92,10 +93,23 @@ async def postgres_bytes(database_url: str) -> int:
         await connection.close()
 
 
+def echo_floor(transport: str) -> Bot:
+    """The echo bot over one HTTP client: aiohttp (ours) or httpx (PTB's default)."""
+    return Bot(
+        f"echo/{transport}",
+        "bench.echo_bot",
+        echo_journey,
+        no_database,
+        is_floor=True,
+        env={"ECHO_TRANSPORT": transport},
+    )
+
+
 def bots(with_postgres: bool) -> list[Bot]:
     chosen = [
         Bot("careerpath/sqlite", "bot", quiz_journey, fresh_sqlite, sqlite_bytes),
-        Bot("echo floor", "bench.echo_bot", echo_journey, no_database, is_floor=True),
+        echo_floor("aiohttp"),
+        echo_floor("httpx"),
     ]
     if with_postgres:
         chosen.insert(

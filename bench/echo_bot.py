@@ -5,7 +5,11 @@ The benchmark starts it as `python -m bench.echo_bot`, configured like `python -
 (the same settings from the environment). It makes the same Bot API requests per
 update as the CareerPath bot (one message; plus the callback answer for a button tap) with
 PTB's own concurrent update processing and flood control, and no logic, storage or logging:
-what python-telegram-bot, httpx and the round trips cost on their own.
+what python-telegram-bot and the round trips cost on their own.
+
+ECHO_TRANSPORT picks the HTTP client: `httpx`, PTB as shipped (the default), or `aiohttp`,
+the bot's own transport (bot/requests.py, built the same way as bot/app.py builds it), so
+the bot's ratios to that floor are what our own code costs.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.config import ConfigError, Settings
+from bot.requests import RetryingRequest
+
+TRANSPORTS = ("httpx", "aiohttp")
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -31,8 +38,9 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.bot.send_message(chat.id, text)
 
 
-def build_echo_application(settings: Settings) -> Application:
-    """PTB's own pieces, with the CareerPath bot's concurrency and connection pool."""
+def build_echo_application(settings: Settings, transport: str = "httpx") -> Application:
+    """PTB's own pieces, with the CareerPath bot's concurrency and connection pool, over
+    httpx (PTB's default) or aiohttp (the bot's transport)."""
     assert settings.token is not None
     builder = (
         ApplicationBuilder()
@@ -40,8 +48,17 @@ def build_echo_application(settings: Settings) -> Application:
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
         .concurrent_updates(settings.max_concurrent_updates)
-        .connection_pool_size(settings.max_concurrent_updates)
     )
+    if transport == "aiohttp":
+        timeout = settings.api_timeout
+        pool = settings.max_concurrent_updates
+        builder = builder.request(
+            RetryingRequest(connection_pool_size=pool, read_timeout=timeout)
+        ).get_updates_request(
+            RetryingRequest(connection_pool_size=1, read_timeout=timeout, backoff=())
+        )
+    else:
+        builder = builder.connection_pool_size(settings.max_concurrent_updates)
     if settings.rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
     application = builder.build()
@@ -55,7 +72,12 @@ def main() -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
-    build_echo_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    transport = os.environ.get("ECHO_TRANSPORT", "httpx")
+    if transport not in TRANSPORTS:
+        print(f"ECHO_TRANSPORT must be one of {', '.join(TRANSPORTS)}", file=sys.stderr)
+        return 2
+    application = build_echo_application(settings, transport)
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
 
 

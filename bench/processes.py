@@ -27,10 +27,18 @@ class BotUnderTest(BotProcess):
         return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
     def peak_rss_bytes(self) -> int:
+        """The most resident memory the process has had so far."""
+        return self._status_bytes("VmHWM")
+
+    def rss_bytes(self) -> int:
+        """Resident memory now."""
+        return self._status_bytes("VmRSS")
+
+    def _status_bytes(self, field: str) -> int:
         for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) * 1024
-        raise RuntimeError("no VmHWM in /proc status")
+        raise RuntimeError(f"no {field} in /proc status")
 
 
 class Profiler:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.configs import Bot, Mode
-from bench.journeys import UserRun, run_user
+from bench.journeys import TYPED_QUESTIONS, UserRun, run_user, sent, with_typed_questions
 from bench.processes import BotUnderTest, Profiler
 from tests.stub_bot_api import (
     BotMessage,
@@ -22,7 +22,11 @@ from tests.stub_bot_api import (
 from tests.stub_bot_api.chats import ChatState
 
 FIRST_USER_ID = 100_000
+QUESTION_USER_ID = 99_999
 STARTUP_LIMIT = 60.0
+# Each typed question is asked this many times in a row to measure its CPU cost: /proc counts
+# CPU in 10 ms ticks, so 40 asks resolve a quarter of a millisecond per question.
+QUESTION_REPEATS = 40
 
 
 class BenchStub(StubBotApi):
@@ -37,13 +41,17 @@ class BenchStub(StubBotApi):
         # users need no quiet period, and one that grows with load would only slow them.
         self.quiet_tuning = QuietTuning(LoopLagMonitor(factor=0), ReactionPace(factor=0))
         self.message_times: list[float] = []
+        self.messages_sent = 0  # new messages (each costs Telegram's per-chat budget)
+        self.edits_made = 0
 
     def publish_sent(self, chat: ChatState, message: BotMessage, now: float) -> dict[str, Any]:
         self.message_times.append(now)
+        self.messages_sent += 1
         return super().publish_sent(chat, message, now)
 
     def publish_edit(self, chat: ChatState, message: BotMessage, now: float) -> dict[str, Any]:
         self.message_times.append(now)
+        self.edits_made += 1
         return super().publish_edit(chat, message, now)
 
 
@@ -56,11 +64,15 @@ class RunResult:
     runs: list[UserRun]
     timings: list[UpdateTiming]
     message_times: list[float]
+    messages_sent: int
+    edits_made: int
     startup_seconds: float
     load_seconds: float
     bot_cpu_seconds: float
     stub_cpu_seconds: float
     stub_handler_cpu_seconds: float
+    question_cpu_ms: list[float]  # per typed question, after the load (empty: not measured)
+    start_rss_bytes: int  # once started, before any user
     peak_rss_bytes: int
     stored_bytes: int | None
     too_many_requests: int
@@ -77,6 +89,22 @@ async def start_up_seconds(stub: StubBotApi, bot: BotUnderTest) -> float:
         while not stub.stats.requests_by_method.get("getUpdates"):  # noqa: ASYNC110 - a counter
             await asyncio.sleep(0.001)
     return time.monotonic() - bot.spawned_at
+
+
+async def question_cpu_ms(stub: StubBotApi, bot: BotUnderTest) -> list[float]:
+    """The bot's CPU time per typed question (ms), one figure per question of
+    TYPED_QUESTIONS: each asked QUESTION_REPEATS times by one user, one at a time, on an
+    otherwise idle bot. It includes the update's round trips (getUpdates, sendMessage): the
+    echo floors show that part alone."""
+    user = stub.user(QUESTION_USER_ID, "Asker")
+    await user.send("/start", until=sent)
+    costs = []
+    for question in TYPED_QUESTIONS:
+        before = bot.cpu_seconds()
+        for _ in range(QUESTION_REPEATS):
+            await user.send(question, until=sent)
+        costs.append(1000 * (bot.cpu_seconds() - before) / QUESTION_REPEATS)
+    return costs
 
 
 async def stop(bot: BotUnderTest, name: str) -> list[str]:
@@ -99,17 +127,21 @@ async def run_once(
     reply_timeout: float,
     seed: int,
     profile_dir: Path | None = None,
+    typed_questions: bool = False,
+    measure_questions: bool = False,
 ) -> RunResult:
     label = f"{mode.name}-{target.name.replace('/', '-').replace(' ', '-')}"
     rundir = workdir / label
     rundir.mkdir(parents=True)
     async with target.database(rundir) as database_url, BenchStub(reply_timeout) as stub:
         stub.flood_limits = mode.flood_limits
-        env = {} if mode.bot_rate_limit else {"BOT_RATE_LIMIT": "off"}
+        env = {**target.env, **({} if mode.bot_rate_limit else {"BOT_RATE_LIMIT": "off"})}
+        journey = with_typed_questions(target.journey) if typed_questions else target.journey
         bot = BotUnderTest(stub, database_url, rundir / "bot.log", env, module=target.module)
         profiler = None
         try:
             startup = await start_up_seconds(stub, bot)
+            start_rss = bot.rss_bytes()
             fake_users = [
                 stub.user(FIRST_USER_ID + index, f"User{index}") for index in range(users)
             ]
@@ -121,7 +153,7 @@ async def run_once(
             started = time.monotonic()
             runs = await asyncio.gather(
                 *(
-                    run_user(user, index, target.journey, mode.pace, seed)
+                    run_user(user, index, journey, mode.pace, seed)
                     for index, user in enumerate(fake_users)
                 )
             )
@@ -132,6 +164,10 @@ async def run_once(
             if profiler is not None:
                 await profiler.stop()
             peak_rss = bot.peak_rss_bytes()
+            # What the load did, before the typed-question measurement adds its own.
+            timings, message_times = stub.latencies(), sorted(stub.message_times)
+            messages_sent, edits_made = stub.messages_sent, stub.edits_made
+            question_costs = await question_cpu_ms(stub, bot) if measure_questions else []
         finally:
             if profiler is not None:
                 await profiler.stop()
@@ -143,13 +179,17 @@ async def run_once(
             is_floor=target.is_floor,
             users=users,
             runs=list(runs),
-            timings=stub.latencies(),
-            message_times=sorted(stub.message_times),
+            timings=timings,
+            message_times=message_times,
+            messages_sent=messages_sent,
+            edits_made=edits_made,
             startup_seconds=startup,
             load_seconds=load_seconds,
             bot_cpu_seconds=bot_cpu,
             stub_cpu_seconds=stub_cpu,
             stub_handler_cpu_seconds=stub_handler_cpu,
+            question_cpu_ms=question_costs,
+            start_rss_bytes=start_rss,
             peak_rss_bytes=peak_rss,
             stored_bytes=stored,
             too_many_requests=stub.stats.too_many_requests_sent,

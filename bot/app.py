@@ -7,12 +7,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from telegram import LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot import admin, handlers
+from bot import admin, handlers, lifecycle
 from bot.config import Settings
 from bot.conversation import Conversation
 from bot.delivery import deliver
@@ -20,6 +20,7 @@ from bot.metrics import Metrics
 from bot.ops import Endpoints, OpsServer, Readiness
 from bot.processor import PerChatUpdateProcessor
 from bot.profile import sync_profile
+from bot.ratelimit import FairRateLimiter
 from bot.reminders import (
     SHORT_DAY_SWEEP_SECONDS,
     SWEEP_SECONDS,
@@ -38,7 +39,6 @@ log = logging.getLogger(__name__)
 
 STORAGE = "storage"
 REQUESTS = "requests"
-CHART_WARM_UP = "chart_warm_up"
 OPS = "ops"
 RETENTION_JOB = "retention"
 # The retention sweep runs a minute after start-up, then hourly (every replica runs it;
@@ -60,7 +60,8 @@ def build_application(settings: Settings, content: Content) -> Application:
             read_timeout=settings.api_timeout,
             observe=metrics.api_request,
         ),
-        # Long polling on aiohttp too (one connection); PTB's updater retries a failed poll.
+        # Long polling on aiohttp too (one connection); bot/polling.py retries a failed poll.
+        # Its answers count too: a getUpdates answered is what makes a polling bot ready.
         RetryingRequest(
             connection_pool_size=1,
             read_timeout=settings.api_timeout,
@@ -81,13 +82,14 @@ def build_application(settings: Settings, content: Content) -> Application:
         )
         .request(requests[0])
         .get_updates_request(requests[1])
+        .updater(None)  # bot/polling.py and bot/webhook.py take the updates
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
     )
     if settings.rate_limit:
-        # Keeps within Telegram's flood limits and waits out any 429 retry_after.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
+        # Keeps within Telegram's flood limits, per chat, and waits out any 429 retry_after.
+        builder = builder.rate_limiter(FairRateLimiter(max_retries=5))
     application = builder.build()
     storage = open_storage(settings.database_url)
     dialogue = Dialogue(content, CheckinCalendar(day_seconds=settings.checkin_day_seconds))
@@ -128,33 +130,8 @@ def build_application(settings: Settings, content: Content) -> Application:
 
 def serve(application: Application, settings: Settings) -> None:
     """Run until stopped: as a webhook server when WEBHOOK_URL is set, else long polling."""
-    try:
-        _run(application, settings)
-    finally:
-        # When start-up fails (Telegram unreachable, token refused), PTB leaves the bot's
-        # HTTP sessions open; close them on the loop they belong to.
-        loop = asyncio.get_event_loop()
-        requests = application.bot_data[REQUESTS]
-        loop.run_until_complete(asyncio.gather(*(request.shutdown() for request in requests)))
-        loop.close()
-
-
-def _run(application: Application, settings: Settings) -> None:
-    if settings.webhook_url and settings.webhook_secret:
-        application.run_webhook(
-            close_loop=False,
-            listen=settings.listen,
-            port=settings.port,
-            url_path=settings.webhook_path,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value(),
-            allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=False,
-        )
-    else:
-        application.run_polling(
-            allowed_updates=Update.ALL_TYPES, drop_pending_updates=False, close_loop=False
-        )
+    requests, storage = application.bot_data[REQUESTS], application.bot_data[STORAGE]
+    asyncio.run(lifecycle.run(application, settings, requests, storage.check))
 
 
 def _deliver_to(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> Deliver:
@@ -186,11 +163,6 @@ async def _on_startup(application: Application) -> None:
     ops: OpsServer | None = application.bot_data.get(OPS)
     if ops is not None:
         await ops.start()
-    # Charts take matplotlib about half a second: draw them on a worker thread right away
-    # instead of on the event loop when the first user asks for /salary.
-    application.bot_data[CHART_WARM_UP] = asyncio.create_task(
-        asyncio.to_thread(conversation.dialogue.charts.warm_up)
-    )
     log.info("bot @%s is up", application.bot.username)
 
 
@@ -198,32 +170,19 @@ async def _on_shutdown(application: Application) -> None:
     ops: OpsServer | None = application.bot_data.get(OPS)
     if ops is not None:
         await ops.stop()
-    warm_up = application.bot_data.pop(CHART_WARM_UP, None)
-    if warm_up is not None:
-        await warm_up  # a worker thread cannot be cancelled; it is short
     storage: Storage = application.bot_data[STORAGE]
     await storage.close()
 
 
 @asynccontextmanager
 async def polling(application: Application, poll_timeout: int = 10) -> AsyncIterator[None]:
-    """Run the bot inside an already running event loop (tests, benchmarks), the same steps
-    Application.run_polling takes: initialize, post_init, poll, start; then the reverse."""
-    await application.initialize()
-    if application.post_init:
-        await application.post_init(application)
-    assert application.updater is not None
-    await application.updater.start_polling(
-        poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
-    )
-    await application.start()
-    try:
+    """Run the bot inside an already running event loop (tests, benchmarks), polling as
+    python -m bot does; an Application with PTB's own Updater (the benchmark's echo floor)
+    polls with that."""
+    if application.updater is not None:
+        async with lifecycle.started(application, application.updater, poll_timeout):
+            yield
+        return
+    request = application.bot_data[REQUESTS][1]
+    async with lifecycle.polling(application, request, poll_timeout, grace_seconds=10):
         yield
-    finally:
-        if application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
-        await application.shutdown()
-        if application.post_shutdown:
-            await application.post_shutdown(application)

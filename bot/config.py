@@ -27,6 +27,12 @@ DEFAULT_DATABASE_URL = "sqlite:///careerpath.sqlite3"
 MAX_CONCURRENT_UPDATES = 16
 DEFAULT_PORT = 8080
 DEFAULT_RETENTION_DAYS = 180
+# On SIGTERM, the updates in flight get this long to finish (platforms kill after 10 s).
+DEFAULT_SHUTDOWN_GRACE = 7.0
+# Webhook: a client must send a request head, and then its body, within this many seconds.
+DEFAULT_WEBHOOK_READ_TIMEOUT = 10.0
+# Webhook: connections open at once (Telegram uses up to 40 by default, at most 100).
+DEFAULT_WEBHOOK_MAX_CONNECTIONS = 100
 # Telegram's rule for a webhook's secret_token.
 SECRET_ALPHABET = r"[A-Za-z0-9_-]{1,256}"
 SECRET_RULE = "1 to 256 characters from A-Z, a-z, 0-9, _ and -"
@@ -68,6 +74,9 @@ class Settings(BaseModel):
     webhook_secret: SecretStr | None = None
     port: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
     listen: str = "0.0.0.0"
+    webhook_read_timeout: float = Field(default=DEFAULT_WEBHOOK_READ_TIMEOUT, gt=0)
+    webhook_max_connections: int = Field(default=DEFAULT_WEBHOOK_MAX_CONNECTIONS, ge=1)
+    shutdown_grace: float = Field(default=DEFAULT_SHUTDOWN_GRACE, ge=0)
     # Chats untouched for this long are deleted by the retention sweep.
     retention_days: int = Field(default=DEFAULT_RETENTION_DAYS, ge=1)
     # Tests and demos: a "day" of this many seconds for check-ins (no 10:00 alignment).
@@ -174,6 +183,9 @@ _VARIABLES = {
     "metrics_port": "METRICS_PORT",
     "metrics_listen": "METRICS_LISTEN",
     "sentry_dsn": "SENTRY_DSN",
+    "webhook_read_timeout": "WEBHOOK_READ_TIMEOUT",
+    "webhook_max_connections": "WEBHOOK_MAX_CONNECTIONS",
+    "shutdown_grace": "SHUTDOWN_GRACE_SECONDS",
 }
 
 

@@ -12,6 +12,13 @@ from flows.replies import Attachment, Keyboard, Outcome, Reply
 # bot). Files made for one user (exports) are never kept.
 Uploads = dict[tuple[str, bytes], str]
 
+# What the bot last drew on each of its messages, (chat, message) -> a fingerprint of text and
+# buttons: a tap carries the message as the user's app saw it, maybe before a later redraw,
+# so this is what tells an edit that would change nothing (Telegram refuses it as "not
+# modified", and it costs the chat's flood budget). One per Application, bounded.
+Drawn = dict[tuple[int, int], int]
+MAX_DRAWN = 50_000
+
 # Telegram's wording when an edit cannot happen; the reply is then sent as a new message.
 _CANNOT_EDIT = ("message to edit not found", "message can't be edited", "message_id_invalid")
 
@@ -32,27 +39,45 @@ def to_markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     )
 
 
-async def _edit(query: CallbackQuery, reply: Reply) -> bool:
+def _fingerprint(reply: Reply) -> int:
+    return hash((reply.text, reply.keyboard))
+
+
+def _remember(drawn: Drawn, chat_id: int, message_id: int, reply: Reply) -> None:
+    drawn.pop((chat_id, message_id), None)
+    drawn[(chat_id, message_id)] = _fingerprint(reply)
+    while len(drawn) > MAX_DRAWN:
+        del drawn[next(iter(drawn))]
+
+
+async def _edit(query: CallbackQuery, reply: Reply, drawn: Drawn) -> bool:
     """Show the reply in place of the tapped message; False if Telegram will not allow it."""
     message = query.message
     if message is None or not isinstance(message, Message):
         return False
     markup = to_markup(reply.keyboard)
-    if message.reply_markup == markup and message.text_html == reply.text:
+    key = (message.chat_id, message.message_id)
+    if drawn.get(key) == _fingerprint(reply) or (
+        message.reply_markup == markup and message.text_html == reply.text
+    ):
         return True  # already showing this (a double tap): an edit would change nothing
     try:
         await query.edit_message_text(reply.text, reply_markup=markup)
     except BadRequest as error:
         text = error.message.lower()
         if "not modified" in text:
+            _remember(drawn, *key, reply)
             return True
         if any(reason in text for reason in _CANNOT_EDIT):
             return False
         raise
+    _remember(drawn, *key, reply)
     return True
 
 
-async def _send_file(bot: Bot, chat_id: int, reply: Reply, uploads: Uploads) -> None:
+async def _send_file(
+    bot: Bot, chat_id: int, reply: Reply, uploads: Uploads, thread_id: int | None
+) -> None:
     attachment: Attachment = reply.attachment  # type: ignore[assignment]
     key = (attachment.filename, attachment.data)
     known = uploads.get(key) if attachment.shared else None
@@ -63,6 +88,7 @@ async def _send_file(bot: Bot, chat_id: int, reply: Reply, uploads: Uploads) -> 
         caption=attachment.caption or None,
         reply_markup=to_markup(reply.keyboard),
         filename=None if known else attachment.filename,
+        message_thread_id=thread_id,
     )
     files = message.photo if attachment.kind == "photo" else [message.document]
     if attachment.shared and known is None and files and files[-1] is not None:
@@ -75,11 +101,22 @@ async def deliver(
     outcome: Outcome,
     query: CallbackQuery | None,
     uploads: Uploads | None = None,
+    thread_id: int | None = None,
+    drawn: Drawn | None = None,
 ) -> None:
+    """Send or edit the outcome's replies; new messages go to the forum topic thread_id
+    (the one the user wrote in), if any."""
+    drawn = {} if drawn is None else drawn
     for reply in outcome.replies:
         if reply.attachment is not None:
-            await _send_file(bot, chat_id, reply, {} if uploads is None else uploads)
+            await _send_file(bot, chat_id, reply, {} if uploads is None else uploads, thread_id)
             continue
-        if reply.replace and query is not None and await _edit(query, reply):
+        if reply.replace and query is not None and await _edit(query, reply, drawn):
             continue
-        await bot.send_message(chat_id, reply.text, reply_markup=to_markup(reply.keyboard))
+        sent = await bot.send_message(
+            chat_id,
+            reply.text,
+            reply_markup=to_markup(reply.keyboard),
+            message_thread_id=thread_id,
+        )
+        _remember(drawn, chat_id, sent.message_id, reply)

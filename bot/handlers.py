@@ -24,7 +24,7 @@ from telegram.ext import (
 
 from bot.conversation import Conversation
 from bot.delivery import deliver, to_markup
-from bot.logs import chat_ref
+from bot.logs import chat_ref, forget_chat_ref
 from bot.metrics import Metrics
 from flows.dialogue import COMMANDS, Dialogue
 from flows.replies import Outcome
@@ -39,16 +39,42 @@ METRICS = "metrics"
 
 # Handler groups run in order; the counting one sees every update first.
 COUNTING_GROUP = -2
+DRAWN = "drawn"
 
 Step = Callable[[Dialogue, ChatState, Person], Outcome]
+
+
+class StepNotSaved(Exception):
+    """A dialogue step failed before its state was committed (the database refused the
+    write, or is gone): the user must not be told their progress is saved."""
+
+
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+# Telegram's own limit for a first name; a self-hosted Bot API server may send longer ones.
+MAX_NAME = 64
 
 
 def person_of(update: Update) -> Person:
     user = update.effective_user
     if user is None:
         return Person()
-    return Person(first_name=user.first_name or "", language_code=user.language_code)
+    return Person(first_name=plain_name(user.first_name or ""), language_code=user.language_code)
+
+
+def plain_name(name: str) -> str:
+    """A name safe to send back: at most MAX_NAME characters, and any lone UTF-16 surrogate
+    (which cannot be encoded to send) replaced with U+FFFD."""
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in name[:MAX_NAME])
+
+
+def topic_of(update: Update) -> int | None:
+    """The forum topic the update came from (a group's, or a private chat's), if any."""
+    message = update.effective_message  # an InaccessibleMessage for an old button
+    if not getattr(message, "is_topic_message", False):
+        return None
+    return getattr(message, "message_thread_id", None)
 
 
 def update_kind(update: Update) -> str:
@@ -91,7 +117,8 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step
     """Run one dialogue step for the update's chat and deliver what it says.
 
     Every callback query is answered, even when something fails, so the button's spinner
-    always stops; failures then reach the error handler.
+    always stops; failures then reach the error handler. The answer is best effort: when
+    Telegram refuses it, the step's messages are delivered all the same.
     """
     conversation: Conversation = context.bot_data[CONVERSATION]
     chat = update.effective_chat
@@ -103,13 +130,34 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step
     person = person_of(update)
     answered = False
     try:
-        outcome = await conversation.step(
-            chat.id, lambda state: step(conversation.dialogue, state, person)
-        )
+        try:
+            outcome = await conversation.step(
+                chat.id, lambda state: step(conversation.dialogue, state, person)
+            )
+        except Exception as error:
+            raise StepNotSaved(type(error).__name__) from error
+        if outcome.erase:
+            forget_chat_ref(chat.id)
         if query is not None:
             answered = True
-            await query.answer(outcome.notice)
-        await deliver(context.bot, chat.id, outcome, query, context.bot_data.get(UPLOADS))
+            try:
+                await query.answer(outcome.notice)
+            except TelegramError as error:  # "query is too old" after a long wait: the
+                # spinner is Telegram's to stop now; the step's messages still go out
+                log.warning(
+                    "could not answer callback query in chat %s (%s)",
+                    _ref(context, chat.id),
+                    type(error).__name__,
+                )
+        await deliver(
+            context.bot,
+            chat.id,
+            outcome,
+            query,
+            context.bot_data.get(UPLOADS),
+            topic_of(update),
+            context.bot_data.setdefault(DRAWN, {}),
+        )
     finally:
         if query is not None and not answered:
             try:
@@ -180,21 +228,28 @@ async def on_group_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         person_of(update), f"https://t.me/{context.bot.username}"
     )
     await context.bot.send_message(
-        message.chat_id, reply.text, reply_markup=to_markup(reply.keyboard)
+        message.chat_id,
+        reply.text,
+        reply_markup=to_markup(reply.keyboard),
+        message_thread_id=topic_of(update),
     )
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log a failure with its context, and tell the user calmly that nothing was lost."""
+    """Log a failure with its context, and tell the user calmly and truthfully whether
+    their last step was saved."""
     if not isinstance(update, Update) or update.effective_chat is None:
         log.error("error outside an update", exc_info=context.error)
         return
     chat_id = update.effective_chat.id
+    saved = not isinstance(context.error, StepNotSaved)
+    cause = context.error if saved else context.error.__cause__  # type: ignore[union-attr]
     log.error(
-        "update=%s chat=%s failed: %s",
+        "update=%s chat=%s failed%s: %s",
         update_kind(update),
         _ref(context, chat_id),
-        type(context.error).__name__,
+        "" if saved else " before its step was saved",
+        type(cause).__name__,
         exc_info=context.error,
     )
     conversation: Conversation = context.bot_data[CONVERSATION]
@@ -205,7 +260,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         state = ChatState()
     language = dialogue.language(state, person_of(update))
     try:
-        await context.bot.send_message(chat_id, dialogue.views.note(language, "error").text)
+        note = dialogue.views.note(language, "error" if saved else "error_not_saved")
+        await context.bot.send_message(chat_id, note.text, message_thread_id=topic_of(update))
     except TelegramError:
         log.warning("could not send the error notice to chat %s", _ref(context, chat_id))
 

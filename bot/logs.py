@@ -5,7 +5,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import secrets
 import sys
+import time
+import traceback
+
+from telegram import TelegramObject
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -42,10 +47,89 @@ class OneLineStartupFailure(logging.Filter):
         return True
 
 
+class ExceptionsWithoutMessages(logging.Filter):
+    """Above DEBUG, a traceback keeps its frames and exception types but drops the
+    exceptions' messages: those can quote what a user sent (a parse error showing the
+    update, a validation error showing its input). At DEBUG they are kept."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.DEBUG and record.exc_info and record.exc_info[1]:
+            record.exc_text = traceback_without_messages(record.exc_info[1])
+        return True
+
+
+class NoUserObjects(logging.Filter):
+    """Above DEBUG, a Telegram object (an Update, a Message...) or an exception passed as a
+    log argument is shown by its type (and update_id) only: python-telegram-bot logs a
+    whole update at CRITICAL when it cannot build a context for it, names and text included."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno <= logging.DEBUG or not record.args:
+            return True
+        if isinstance(record.args, tuple):
+            record.args = tuple(_described(arg) for arg in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {key: _described(arg) for key, arg in record.args.items()}
+        return True
+
+
+def _described(arg: object) -> object:
+    if isinstance(arg, TelegramObject):
+        update_id = getattr(arg, "update_id", None)
+        return f"<{type(arg).__name__}{f' update_id={update_id}' if update_id else ''}>"
+    if isinstance(arg, BaseException):
+        return f"<{type(arg).__name__}>"
+    return arg
+
+
+def traceback_without_messages(error: BaseException) -> str:
+    chain: list[BaseException] = []
+    while error is not None and error not in chain:
+        chain.append(error)
+        error = error.__cause__ or error.__context__  # type: ignore[assignment]
+    parts = [
+        "Traceback (most recent call last):\n"
+        + "".join(traceback.format_tb(link.__traceback__))
+        + f"{type(link).__module__}.{type(link).__qualname__} (message not logged)"
+        for link in reversed(chain)
+    ]
+    return "\n\nDuring handling of the above, another exception occurred:\n\n".join(parts)
+
+
+class RepeatLimiter(logging.Filter):
+    """One line per WARNING-or-worse message template every `window` seconds; the next
+    one says how many were left out (a flood of identical errors must not fill the disk)."""
+
+    def __init__(self, window: float = 10.0) -> None:
+        super().__init__()
+        self.window = window
+        self._last: dict[tuple[str, int, str], float] = {}
+        self._dropped: dict[tuple[str, int, str], int] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        key = (record.name, record.levelno, str(record.msg))
+        now = time.monotonic()
+        if now - self._last.get(key, -self.window) < self.window:
+            self._dropped[key] = self._dropped.get(key, 0) + 1
+            return False
+        self._last[key] = now
+        dropped = self._dropped.pop(key, 0)
+        if dropped:
+            left_out = f"{dropped} more like this in the last {self.window:.0f}s not logged"
+            record.msg = f"{record.getMessage()} [{left_out}]"
+            record.args = None
+        return True
+
+
 def configure_logging(level: str, secrets: list[str]) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.addFilter(OneLineStartupFailure())
+    handler.addFilter(ExceptionsWithoutMessages())
+    handler.addFilter(NoUserObjects())
+    handler.addFilter(RepeatLimiter())
     handler.addFilter(RedactSecrets(secrets))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # httpx logs every request URL at INFO, and Bot API URLs contain the token; the job
@@ -55,7 +139,23 @@ def configure_logging(level: str, secrets: list[str]) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+# Chats that used /forget in this process: a salt that gives them a new reference.
+_renamed: dict[int, str] = {}
+MAX_RENAMED = 100_000
+
+
 def chat_ref(chat_id: int, key: str) -> str:
-    """A stable, non-reversible stand-in for a chat id in logs."""
-    digest = hmac.new(key.encode(), str(chat_id).encode(), hashlib.sha256).hexdigest()
-    return digest[:12]
+    """A non-reversible stand-in for a chat id in logs. It links one chat's lines within a
+    UTC day only, and changes at once when the chat uses /forget (see forget_chat_ref)."""
+    day = time.strftime("%Y-%m-%d", time.gmtime())
+    salt = _renamed.get(chat_id, "")
+    message = f"{chat_id}:{day}:{salt}".encode()
+    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()[:12]
+
+
+def forget_chat_ref(chat_id: int) -> None:
+    """After /forget, the chat's later log lines do not link to its earlier ones."""
+    _renamed.pop(chat_id, None)
+    _renamed[chat_id] = secrets.token_hex(8)
+    while len(_renamed) > MAX_RENAMED:
+        del _renamed[next(iter(_renamed))]

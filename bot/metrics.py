@@ -75,7 +75,8 @@ class Metrics:
         self.api_requests = Counter(
             "careerpath_bot_api_requests",
             "Bot API requests by method and outcome: ok, 429, 4xx, 5xx, retried (a failed "
-            "attempt that is tried again) or network (no answer after the last attempt).",
+            "attempt that is tried again), malformed (a 200 whose body was cut short, after "
+            "the last attempt) or network (no answer after the last attempt).",
             ["method", "outcome"],
             registry=registry,
         )

@@ -31,10 +31,11 @@ _NOT_GIVEN = type(BaseRequest.DEFAULT_NONE)
 class RetryingRequest(BaseRequest):
     """A Bot API transport that retries transient failures with exponential backoff.
 
-    Retried: HTTP 5xx, timeouts and connection errors. Not retried: 4xx (a bad request stays
-    bad) and 429, which the rate limiter handles by waiting retry_after. Edits and callback
-    answers are idempotent; a retried sendMessage could appear twice only if Telegram handled
-    the first attempt yet never answered it, the lesser evil next to a user left with no reply.
+    Retried: HTTP 5xx, a 200 whose body is not JSON, timeouts and connection errors. Not
+    retried: 4xx (a bad request stays bad) and 429, which the rate limiter handles by waiting
+    retry_after. Edits and callback answers are idempotent; a retried sendMessage could
+    appear twice only if Telegram handled the first attempt yet never answered it (or its
+    answer came back garbled), the lesser evil next to a user left with no reply.
 
     At most connection_pool_size requests are on the wire at once; more wait their turn for a
     pooled connection, without a deadline.
@@ -95,10 +96,16 @@ class RetryingRequest(BaseRequest):
                     raise
                 problem = type(error).__name__
             else:
-                if status < 500 or pause is None:
+                if status == 200 and not _is_json(payload):
+                    problem = "HTTP 200 with a malformed body"  # a proxy cut it short
+                elif status < 500:
                     self._observe(api_method, api_outcome(status))
                     return status, payload
-                problem = f"HTTP {status}"
+                else:
+                    problem = f"HTTP {status}"
+                if pause is None:
+                    self._observe(api_method, "5xx" if status >= 500 else "malformed")
+                    return status, payload
             self._observe(api_method, "retried")
             log.warning(
                 "%s failed (%s), attempt %d; retrying in %.2fs", api_method, problem, attempt, pause
@@ -124,6 +131,12 @@ class RetryingRequest(BaseRequest):
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+
+
+def _is_json(payload: bytes) -> bool:
+    """Whether a Bot API answer is whole: an object from its first byte to its last (a
+    truncated or HTML body is not). Cheap, as every answer is checked."""
+    return payload[:1] == b"{" and payload.rstrip()[-1:] == b"}"
 
 
 def _given(value: Any, default: float) -> float | None:

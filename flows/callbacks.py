@@ -41,6 +41,15 @@ class Act(StrEnum):
     STOP_REMINDERS = "rs"  # stop the check-ins
     TIMEZONE = "tz"  # tz:<zone>, e.g. tz:central
     STATS = "st"  # /stats again (admins only: the bot answers it before the dialogue)
+    # Try the job (flows/tryout). Buttons that move it carry the state version and the step
+    # they were drawn for.
+    # ts:here (from its intro, in place) or ts:new (a new message): start the tryout, or
+    # carry on with the running one
+    TRY_START = "ts"
+    TRY_ANSWER = "ta"  # ta:<version>:<step>:<option>
+    TRY_NEXT = "tn"  # tn:<version>: on from a task's feedback
+    TRY_FEEL = "tf"  # tf:<version>:<step>:<feeling>
+    TRY_AGAIN = "tr"  # tr:<version>: start the tryout over
     PLAN_PAGE = "pp"  # pp:<persona>:<track>:<phase index>: one phase of a plan, in place
     MAKE_MINE = "pa"  # pa:<persona>:<track>:<phase index>: make this plan the user's own
     MY_PLAN = "mp"  # the user's own plan, in a new message
@@ -80,6 +89,11 @@ _SHAPES: dict[Act, tuple[str, ...]] = {
     Act.STOP_REMINDERS: (),
     Act.TIMEZONE: (_WORD,),
     Act.STATS: (),
+    Act.TRY_START: (r"new|here",),
+    Act.TRY_ANSWER: (_NUMBER, r"\d{1,2}", r"\d"),
+    Act.TRY_NEXT: (_NUMBER,),
+    Act.TRY_FEEL: (_NUMBER, r"\d{1,2}", r"\d"),
+    Act.TRY_AGAIN: (_NUMBER,),
     Act.PLAN_PAGE: (_WORD, _WORD, r"\d"),
     Act.MAKE_MINE: (_WORD, _WORD, r"\d"),
     Act.MY_PLAN: (),

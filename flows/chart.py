@@ -1,8 +1,9 @@
 """Bar charts of dollar figures from content/facts.yaml (the /salary chart), as PNG files.
 
-Drawn with matplotlib's Agg renderer, imported on first use so start-up stays fast, and
-without pyplot, so no global figure state is involved. Each chart is drawn once per
-language and kept.
+The serving process only sends the PNG files shipped in content/charts/ (ChartBook): it never
+loads matplotlib, which would cost it about 60 MB and half a second of CPU per start. They are
+drawn at build time (`python -m bot.charts`, which calls draw_charts) with matplotlib's Agg
+renderer, without pyplot; a test draws them again and fails when a shipped file is out of date.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flows.content import cite, dollar_amount
+from flows.content import chart_file, cite, dollar_amount
 from flows.replies import Attachment
 from flows.schema import Content
 
@@ -36,20 +37,13 @@ class Bar:
 
 
 class ChartBook:
-    """The charts of the guide's topics, as photo attachments, drawn once per language."""
+    """The charts of the guide's topics, as photo attachments (the shipped PNG files with
+    their captions), made once per language."""
 
     def __init__(self, content: Content) -> None:
         self._content = content
         self._topics = {t.id: t for t in content.guide.topics}
         self.attachment = lru_cache(maxsize=None)(self._attachment)
-
-    def warm_up(self) -> None:
-        """Draw every chart in every language now (slow: matplotlib), so no user waits.
-        Safe to call from a worker thread."""
-        for topic_id in self._topics:
-            if self.has_chart(topic_id):
-                for language in self._content.languages:
-                    self.attachment(language, topic_id)
 
     def has_chart(self, topic_id: str) -> bool:
         topic = self._topics.get(topic_id)
@@ -61,12 +55,6 @@ class ChartBook:
         chart = words.guide.topics[topic_id].chart
         assert chart is not None, "content checks a chart's words at start-up"
         keys = self._topics[topic_id].chart
-        bars = []
-        for key in keys:
-            text = facts.facts[key].worded(language)
-            value = dollar_amount(text)
-            assert value is not None, "content checks chart figures at start-up"
-            bars.append(Bar(chart.labels[key], value, text))
         # One caption line per source, naming the bars it gives, in the order of the bars.
         by_source: dict[str, list[str]] = {}
         for key in keys:
@@ -81,8 +69,39 @@ class ChartBook:
             for source, labels in by_source.items()
         )
         caption = chart.caption.format(title=html.escape(chart.title, quote=False), sources=sources)
-        png = render_bar_chart(chart.title, bars)
-        return Attachment("photo", f"{topic_id}-{language}.png", png, caption, shared=True)
+        # The language the words came from: a user's language without content falls back.
+        name = chart_file(topic_id, _words_language(self._content, language))
+        return Attachment("photo", name, self._content.charts[name], caption, shared=True)
+
+
+def _words_language(content: Content, language: str) -> str:
+    return language if language in content.languages else content.default_language
+
+
+def chart_bars(content: Content, language: str, topic_id: str) -> tuple[str, list[Bar]]:
+    """A topic's chart in one language: its title and its bars, from facts.yaml."""
+    words = content.words(language)
+    chart = words.guide.topics[topic_id].chart
+    assert chart is not None, "content checks a chart's words at start-up"
+    topic = next(t for t in content.guide.topics if t.id == topic_id)
+    bars = []
+    for key in topic.chart:
+        text = content.facts.facts[key].worded(language)
+        value = dollar_amount(text)
+        assert value is not None, "content checks chart figures at start-up"
+        bars.append(Bar(chart.labels[key], value, text))
+    return chart.title, bars
+
+
+def draw_charts(content: Content) -> dict[str, bytes]:
+    """Every chart of the guide in every language, drawn now (slow: imports matplotlib), by
+    the file name it ships under in content/charts/."""
+    return {
+        chart_file(topic.id, language): render_bar_chart(*chart_bars(content, language, topic.id))
+        for topic in content.guide.topics
+        if topic.chart
+        for language in content.languages
+    }
 
 
 def render_bar_chart(title: str, bars: list[Bar]) -> bytes:

@@ -33,8 +33,11 @@ from flows.schema import (
     QuizWords,
     Schema,
 )
+from flows.tryout.model import SIDES, Tryout, TryoutWords
 
 QUIZ_PLANS_CERTS = ("quiz.yaml", "plans.yaml", "certs.yaml")
+# The folder of the guide's charts, drawn at build time (python -m bot.charts).
+CHARTS = "charts"
 
 
 class ContentError(Exception):
@@ -88,10 +91,13 @@ def format_date(
 
 def fact_date(fact: Fact, dates: DateWords) -> str:
     """The date users see beside a figure: its own date, or for a figure read on an issuer's
-    undated page, the day it was checked."""
+    undated page, the day it was checked ("checked November 2026"). A figure whose issuer's
+    words were read only in a copy on another site says so instead of "checked"."""
     if fact.as_of is None and fact.checked:
-        last = max(check.date for check in fact.checked)
-        return dates.checked.format(date=format_date(last[:7], dates))
+        on_page = [check.date for check in fact.checked if check.on_the_issuers_page]
+        line = dates.checked if on_page else dates.copied
+        last = max(on_page or [check.date for check in fact.checked])
+        return line.format(date=format_date(last[:7], dates))
     return format_date(
         fact.as_of, dates, projection=fact.projection, projection_from=fact.projection_from
     )
@@ -235,6 +241,7 @@ def _check_language(content: Content, words: LanguageWords, folder: Path) -> Non
     if missing:
         raise ContentError(f"{folder / 'messages.yaml'}: links: no label for {', '.join(missing)}")
     _check_guide_words(content, words, folder)
+    _check_tryout_words(content, words, folder)
 
 
 def _check_guide_words(content: Content, words: LanguageWords, folder: Path) -> None:
@@ -294,6 +301,52 @@ def _check_references(content: Content, root: Path) -> None:
         raise ContentError(f"{root / 'quiz.yaml'}: questions: ids must be unique")
     _check_result_rules(content, root / "quiz.yaml")
     _check_guide(content.guide, content.facts, root / "guide.yaml")
+    _check_tryout(content, root / "tryout.yaml")
+
+
+def _check_tryout(content: Content, path: Path) -> None:
+    tryout = content.tryout
+    for field, values in (
+        ("tasks", [t.id for t in tryout.tasks]),
+        ("feelings", [f.id for f in tryout.feelings]),
+    ):
+        if len(set(values)) != len(values):
+            raise ContentError(f"{path}: {field}: ids must be unique")
+    if tryout.learn not in {t.id for t in content.guide.topics}:
+        raise ContentError(f"{path}: learn: unknown guide topic {tryout.learn!r}")
+    for task in tryout.tasks:
+        where = f"{path}: tasks.{task.id}"
+        if sum(option.right for option in task.options) != 1:
+            raise ContentError(f"{where}: exactly one option must be right")
+        if len({o.id for o in task.options}) != len(task.options):
+            raise ContentError(f"{where}: option ids must be unique")
+        for option in task.options:
+            if option.code is not None and option.code not in content.facts.facts:
+                raise ContentError(f"{where}.{option.id}.code: unknown fact {option.code!r}")
+            if (option.amount is None) != (task.bill is None):
+                raise ContentError(f"{where}.{option.id}: amount and bill go together")
+        if task.bill is not None:
+            try:
+                amounts = [task.bill.amount(o.amount) for o in task.options if o.amount]
+            except ValueError as error:
+                raise ContentError(f"{where}.bill: {error}") from None
+            if len(set(amounts)) != len(amounts):
+                raise ContentError(f"{where}: two options show the same amount")
+
+
+def _check_tryout_words(content: Content, words: LanguageWords, folder: Path) -> None:
+    path, tryout = folder / "tryout.yaml", words.tryout
+    for field in ("sides", "feeling_prompt", "reasons"):
+        _same_keys(SIDES, getattr(tryout, field), path, field)
+    _same_keys([t.id for t in content.tryout.tasks], tryout.tasks, path, "tasks")
+    for task in content.tryout.tasks:
+        where = f"tasks.{task.id}.options"
+        _same_keys([o.id for o in task.options], tryout.tasks[task.id].options, path, where)
+    feelings = [f.id for f in content.tryout.feelings]
+    _same_keys(feelings, tryout.feelings, path, "feelings")
+    pulling = [f.id for f in content.tryout.feelings if f.toward or f.away]
+    for side, reasons in tryout.reasons.items():
+        _same_keys(pulling, reasons, path, f"reasons.{side}")
 
 
 def _check_result_rules(content: Content, path: Path) -> None:
@@ -345,6 +398,7 @@ def _load_language(folder: Path, facts: Facts) -> LanguageWords:
         ("plans", PlanWords),
         ("certs", CertWords),
         ("guide", GuideWords),
+        ("tryout", TryoutWords),
         ("asks", AskWords),
     ):
         path = folder / f"{part}.yaml"
@@ -353,7 +407,9 @@ def _load_language(folder: Path, facts: Facts) -> LanguageWords:
     return LanguageWords(**parts)
 
 
-def load_content(root: Path | None = None, default_language: str = "en") -> Content:
+def load_content(
+    root: Path | None = None, default_language: str = "en", check_charts: bool = True
+) -> Content:
     """Load every content file under root (default: the shipped content/ folder).
 
     Raises ContentError naming the file and the field at the first problem found.
@@ -373,14 +429,33 @@ def load_content(root: Path | None = None, default_language: str = "en") -> Cont
         plans=_validate(Plans, _read_yaml(root / "plans.yaml"), root / "plans.yaml"),
         credentials=_validate(Credentials, _read_yaml(root / "certs.yaml"), root / "certs.yaml"),
         guide=_validate(Guide, _read_yaml(root / "guide.yaml"), root / "guide.yaml"),
+        tryout=_validate(Tryout, _read_yaml(root / "tryout.yaml"), root / "tryout.yaml"),
         languages={folder.name: _load_language(folder, facts) for folder in folders},
         default_language=default_language,
+        charts={path.name: path.read_bytes() for path in sorted((root / CHARTS).glob("*.png"))},
     )
     _check_references(content, root)
     for folder in folders:
         _check_language(content, content.languages[folder.name], folder)
+    if check_charts:
+        _check_charts(content, root)
     _check_asks(content, root)
     return content
+
+
+def chart_file(topic_id: str, language: str) -> str:
+    """The file name of a topic's chart in one language, under content/charts/."""
+    return f"{topic_id}-{language}.png"
+
+
+def _check_charts(content: Content, root: Path) -> None:
+    for topic in content.guide.topics:
+        for language in content.languages if topic.chart else ():
+            name = chart_file(topic.id, language)
+            if name not in content.charts:
+                raise ContentError(
+                    f"{root / CHARTS / name}: missing; draw the charts with python -m bot.charts"
+                )
 
 
 def _check_asks(content: Content, root: Path) -> None:

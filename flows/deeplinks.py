@@ -2,6 +2,7 @@
 
 Payloads (Telegram allows A-Z, a-z, 0-9, _ and -, up to 64 characters):
   quiz                     the quiz (carries on with a running one)
+  try                      Try the job: the tryout's intro (carries on with a running one)
   certs                    the credential comparison
   plan                     the plan menu, as /plan
   plan-<persona>           that persona's plan for the user's track (asks the track if none)
@@ -26,7 +27,7 @@ _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 @dataclass(frozen=True)
 class DeepLink:
-    target: Literal["quiz", "certs", "plan", "guide"]
+    target: Literal["quiz", "try", "certs", "plan", "guide"]
     persona: str | None = None
     track: Track | None = None
     topic: str | None = None
@@ -38,7 +39,7 @@ def parse_deep_link(
     """The place a /start payload points to, or None for an unknown payload."""
     if not _PAYLOAD.match(payload):
         return None
-    if payload in ("quiz", "certs", "plan"):
+    if payload in ("quiz", "try", "certs", "plan"):
         return DeepLink(payload)  # type: ignore[arg-type]
     if payload in topics:
         return DeepLink("guide", topic=payload)
@@ -53,7 +54,7 @@ def parse_deep_link(
 
 def all_payloads(personas: tuple[str, ...], topics: tuple[str, ...] = ()) -> list[str]:
     """Every payload the bot understands, for the README's flyer list and the tests."""
-    payloads = ["quiz", "certs", "plan", *topics]
+    payloads = ["quiz", "try", "certs", "plan", *topics]
     for persona in personas:
         payloads.append(f"plan-{persona}")
         payloads += [f"plan-{persona}-{track}" for track in TRACKS]

@@ -25,11 +25,14 @@ from flows.schema import Content
 from flows.state import ChatState, Person
 from flows.stats.screens import StatsScreens
 from flows.steps.base import Turn
+from flows.tryout.model import TryoutPlan
+from flows.tryout.screens import TryoutScreens
 from flows.views import Views
 
 # In the order Telegram's command menu shows them.
 COMMANDS = (
     "start",
+    "try",
     "plan",
     "progress",
     "reminders",
@@ -58,6 +61,8 @@ class Dialogue(AskSteps):
         self.exports = PlanExport(self.followup)
         self.stats = StatsScreens(content)
         self.results = ResultScreens(content, self.guide, self.views.share_button)
+        self.tryout = TryoutPlan(content.tryout)
+        self.tryout_screens = TryoutScreens(content, self.tryout, self.results)
         self.home_screens = HomeScreens(content, self.followup, self.views.share_button)
         self.reader = Reader(content)  # the typed-question index, built once here
         self.asks = AskViews(content, self.views)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timedelta
 
-from icalendar import Calendar, Event
-
 from flows.checkins import CHECKIN_DAYS, plan_key
 from flows.followup import FollowUpViews, is_ticked, plan_label
 from flows.plans import Plan
@@ -66,6 +64,9 @@ class PlanExport:
         return "\n".join(lines)
 
     def calendar(self, language: str, plan: Plan, start: date, now: datetime) -> bytes:
+        # Imported on the first export: a few MB the serving process needs only then.
+        from icalendar import Calendar, Event
+
         words = self.content.words(language).messages.export
         calendar = Calendar()
         calendar.add("prodid", PRODUCT_ID)

@@ -8,11 +8,13 @@ words under the same ids.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from flows.tryout.model import Tryout, TryoutWords
 
 Track = Literal["coding", "billing", "both"]
 TRACKS: tuple[Track, ...] = ("coding", "billing", "both")
@@ -31,7 +33,8 @@ ALLOWED_LINK_DOMAINS = (
 )
 # The bodies that issue the credentials and the figures: a fact is "checked" only against a
 # page on one of these.
-ISSUER_DOMAINS = ("aapc.com", "ahima.org", "nhanow.com", "bls.gov", "cms.gov")
+# HealthCare.gov is run by CMS: its glossary is CMS's own wording.
+ISSUER_DOMAINS = ("aapc.com", "ahima.org", "nhanow.com", "bls.gov", "cms.gov", "healthcare.gov")
 # A full-width inline button shows about this many characters on a phone.
 BUTTON_LABEL_MAX = 40
 
@@ -47,14 +50,19 @@ def _allowed_https(url: str) -> str:
 
 
 def _issuer_page(url: str) -> str:
-    host = urlsplit(url).hostname or ""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme != "https":
+        raise ValueError(f"an issuer's page is linked with https: {url}")
     if not any(host == d or host.endswith("." + d) for d in ISSUER_DOMAINS):
         raise ValueError(f"a fact is checked on an issuer's page ({', '.join(ISSUER_DOMAINS)})")
     return url
 
 
 HttpsLink = Annotated[str, AfterValidator(_allowed_https)]
-IssuerPage = Annotated[HttpsLink, AfterValidator(_issuer_page)]
+# Not a link users follow (checks are for editors), so the issuer domains, not the link
+# allow-list, decide.
+IssuerPage = Annotated[str, AfterValidator(_issuer_page)]
 Text = Annotated[str, Field(min_length=1)]
 ButtonLabel = Annotated[str, Field(min_length=1, max_length=BUTTON_LABEL_MAX)]
 IsoDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2})?$")]
@@ -87,13 +95,35 @@ class Source(Schema):
         return self
 
 
+# How the words of a check were read: on the issuer's page, from our search tool's archived copy
+# of it ("stored copy") or on the web ("live page"); or, where neither was at hand, in a copy of
+# the issuer's words on someone else's site ("copy elsewhere", which then names it in copy_url).
+ON_THE_ISSUERS_PAGE = ("stored copy", "live page")
+Via = Literal["stored copy", "live page", "copy elsewhere"]
+
+
 class Check(Schema):
-    """One issuer page a figure was found on."""
+    """One issuer page a figure was checked against."""
 
     url: IssuerPage
     date: IsoDay  # the day it was read ("on" would be a YAML boolean)
-    via: Literal["stored copy", "live page"]  # our search tool's archived copy, or the web
-    quote: Text  # the words on that page that support the figure
+    via: Via
+    quote: Text  # the words that support the figure, as the issuer words them
+    # Where the words were read, when that was not the issuer's page (via: copy elsewhere).
+    copy_url: Annotated[str, Field(pattern=r"^https?://")] | None = None
+
+    @model_validator(mode="after")
+    def _says_where_it_was_read(self) -> Check:
+        if (self.via == "copy elsewhere") != (self.copy_url is not None):
+            raise ValueError(
+                "via: copy elsewhere needs copy_url (the page the words were read on),"
+                " and only it has one"
+            )
+        return self
+
+    @property
+    def on_the_issuers_page(self) -> bool:
+        return self.via in ON_THE_ISSUERS_PAGE
 
 
 class Fact(Schema):
@@ -341,6 +371,7 @@ class DateWords(Schema):
     projection_period: Text  # {start} {end}: "projection for 2024–34" ({end} is two digits)
     cite: Text  # {source} {date}
     checked: Text  # {date}: the date line of a figure read on an issuer's undated page
+    copied: Text  # {date}: the same, when the issuer's words were read only in a copy elsewhere
     quoted: Text  # {source} {date} {guide}: a figure a guide quotes from someone else
     confirm: Text  # {cite} {host}: where to confirm a figure no issuer page confirmed
 
@@ -411,7 +442,8 @@ class ResultWords(Schema):
     figures_title: Text
     figures: dict[Track, Text]
     remote_figure: Text
-    neither_text: Text
+    neither_text: Text  # why neither path pulls, from the answers
+    neither_advice: Text  # what to do before choosing
     persona_prompt: Text
     neither_prompt: Text
 
@@ -458,7 +490,8 @@ class FallbackWords(Schema):
     stale_button: Text
     double_tap: Annotated[str, Field(min_length=1, max_length=200)]
     media: Text
-    error: Text
+    error: Text  # the step was saved, then something failed
+    error_not_saved: Text  # the step failed before it was saved
 
 
 class GroupWords(Schema):
@@ -643,6 +676,7 @@ class LanguageWords(Schema):
     plans: PlanWords
     certs: CertWords
     guide: GuideWords
+    tryout: TryoutWords
     asks: AskWords
 
 
@@ -655,8 +689,12 @@ class Content:
     plans: Plans
     credentials: Credentials
     guide: Guide
+    tryout: Tryout
     languages: Mapping[str, LanguageWords]
     default_language: str = "en"
+    # The guide's charts as shipped PNG files (content/charts/<topic>-<language>.png), drawn at
+    # build time by `python -m bot.charts` so the serving process never loads matplotlib.
+    charts: Mapping[str, bytes] = field(default_factory=dict)
 
     def words(self, language: str) -> LanguageWords:
         return self.languages.get(language) or self.languages[self.default_language]

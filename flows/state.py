@@ -47,6 +47,10 @@ class ChatState(BaseModel):
     # small number per plan, so switching plans never loses ticks.
     ticks: dict[str, int] = Field(default_factory=dict)
     timezone: str | None = None  # a key of flows.checkins.ZONES; None: US Eastern
+    # Try the job (flows/tryout): per step done, the option or feeling picked, in order; and
+    # what its screen shows: 0 not started, 1 a step being asked, 2 the last task's feedback.
+    tryout: tuple[int, ...] = ()
+    tryout_phase: int = 0
     checkins: Checkins | None = None
 
     def advanced(self, **changes: object) -> ChatState:

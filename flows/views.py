@@ -11,6 +11,7 @@ from flows.guide import PAGE_BUDGET, Topic, pack, visible
 from flows.replies import Button, Keyboard, Reply, rows
 from flows.schema import Content, Track
 from flows.state import ChatState
+from flows.tryout.screens import try_job_button
 
 # "Compare all" packs credentials onto pages of at most this many characters (markup
 # included), so each page stays well under the 1,000 a phone screen shows comfortably.
@@ -49,7 +50,11 @@ class Views:
         text = words.welcome.text.format(name=html.escape(first_name), total=self.total)
         buttons = words.buttons
         if question_number is None:
-            return Reply(text, ((Button(buttons.start_quiz, encode(Act.START)),),))
+            keyboard = (
+                (Button(buttons.start_quiz, encode(Act.START)),),
+                (self._try_job(language),),
+            )
+            return Reply(text, keyboard)
         progress = words.welcome.in_progress.format(number=question_number, total=self.total)
         keyboard = (
             (Button(buttons.continue_quiz.format(number=question_number), encode(Act.START)),),
@@ -87,6 +92,9 @@ class Views:
         return Reply(text, (*answers, tuple(navigation)), replace=replace)
 
     # ---- result and plans ------------------------------------------------------------------
+
+    def _try_job(self, language: str) -> Button:
+        return try_job_button(self.content.words(language).tryout)
 
     def _learn_more(self, language: str) -> Button:
         """Opens the guide menu in a new message, so the result or plan stays in the chat."""
@@ -305,6 +313,7 @@ class Views:
         words = self.content.words(language).messages
         keyboard = (
             (Button(words.buttons.start_quiz, encode(Act.START)),),
+            (self._try_job(language),),
             (self._learn_more(language),),
         )
         return Reply(words.help.text, keyboard)

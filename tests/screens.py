@@ -13,7 +13,7 @@ from flows.dialogue import Dialogue
 from flows.plans import Plan
 from flows.replies import Button, Reply
 from flows.schema import TRACKS
-from flows.state import ChatState, Checkins
+from flows.state import ChatState, Checkins, Person
 
 TELEGRAM_TEXT_LIMIT = 4096
 # What fits a phone screen, in visible characters (Spanish runs about 15% longer).
@@ -32,6 +32,19 @@ RESULT_ANSWERS: dict[str, tuple[int, ...]] = {
     "longest-en": (2, 1, 1, 1, 1, 1, 0, 0, 1, 0),
     "longest-es": (2, 1, 2, 2, 2, 2, 0, 0, 1, 1),
 }
+
+
+def tryout_feelings(dialogue: Dialogue) -> dict[str, tuple[int, ...]]:
+    """A finished tryout (ChatState.tryout) for every pair of feelings, by their ids
+    ("enjoyed-not_for_me": coding, then billing); every task answered with its first option."""
+    feelings = dialogue.content.tryout.feelings
+    done = {}
+    for coding, coding_feeling in enumerate(feelings):
+        for billing, billing_feeling in enumerate(feelings):
+            picks = iter((coding, billing))
+            tryout = tuple(0 if step.is_task else next(picks) for step in dialogue.tryout.steps)
+            done[f"{coding_feeling.id}-{billing_feeling.id}"] = tryout
+    return done
 
 
 def visible_length(text: str) -> int:
@@ -57,6 +70,13 @@ def all_screens(dialogue: Dialogue) -> Iterator[tuple[str, Reply]]:
         for name, answers in RESULT_ANSWERS.items():
             state = ChatState(version=10**8, step="result", answers=answers)
             yield f"{language}/result-{name}", dialogue._result(state, language, replace=True)
+            # The same result once the tryout's feelings count in it, every pair of them.
+            for felt, tryout in tryout_feelings(dialogue).items():
+                tried = state.model_copy(update={"tryout": tryout, "tryout_phase": 1})
+                yield (
+                    f"{language}/result-{name}-tried-{felt}",
+                    dialogue._result(tried, language, replace=True),
+                )
         for track in TRACKS:
             yield f"{language}/personas-{track}", views.choose_persona(language, track)
             for persona in dialogue.plans.persona_ids:
@@ -120,6 +140,25 @@ def all_screens(dialogue: Dialogue) -> Iterator[tuple[str, Reply]]:
         yield f"{language}/language-switched", views.language_switched(language)
         for note in ("text", "unknown_command", "media", "error", "stale_button"):
             yield f"{language}/note-{note}", views.note(language, note)
+        yield from _tryout_screens(dialogue, language)
+
+
+def _tryout_screens(dialogue: Dialogue, language: str) -> Iterator[tuple[str, Reply]]:
+    """Every screen of /try, played through with the first button each time, then with a
+    finished quiz so the closing screen says what changed."""
+    from tests.chat_double import DialogueUser
+
+    for state in (ChatState(), ChatState(step="result", answers=(0,) * dialogue.quiz.total)):
+        user = DialogueUser(dialogue, person=Person(language_code=language), state=state)
+        yield f"{language}/try-intro", user.command("try").replies[0]
+        user.tap_data(user.screen.keyboard[0][0].data)
+        number = 0
+        while not dialogue.tryout.finished(user.state):
+            number += 1
+            yield f"{language}/try-{number}", user.screen
+            user.tap_data(user.screen.keyboard[0][0].data)
+        yield f"{language}/try-closing-{state.step}", user.screen
+        yield f"{language}/try-done", user.command("try").replies[0]
         yield from _ask_screens(dialogue, language)
 
 

@@ -7,18 +7,32 @@ from pathlib import Path
 
 import pytest
 
+from bench import runner
 from bench.configs import bots, modes
-from bench.echo_bot import build_echo_application
-from bench.journeys import UPDATES_PER_USER, Pace, echo_journey, quiz_journey, run_user
-from bench.report import Row, checks, table
+from bench.echo_bot import TRANSPORTS, build_echo_application
+from bench.journeys import (
+    QUESTIONS_PER_TYPIST,
+    TYPED_QUESTIONS,
+    UPDATES_PER_USER,
+    Pace,
+    echo_journey,
+    offers_check_ins,
+    quiz_journey,
+    run_user,
+)
+from bench.report import Row, checks, question_table, table
 from bench.runner import run_once
 from bot.app import polling
 from tests.bot_harness import settings_for
-from tests.stub_bot_api import StubBotApi
+from tests.stub_bot_api import Replies, StubBotApi
+from tests.stub_bot_api.replies import SentMessage
 
 
-async def test_the_echo_bot_answers_every_update_with_one_message(stub: StubBotApi) -> None:
-    application = build_echo_application(settings_for(stub, "sqlite:///:memory:"))
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_the_echo_bot_answers_every_update_with_one_message(
+    stub: StubBotApi, transport: str
+) -> None:
+    application = build_echo_application(settings_for(stub, "sqlite:///:memory:"), transport)
     user = stub.user(3001, "Eve")
     async with polling(application, poll_timeout=1):
         await echo_journey(user, 0, Pace(), random.Random(0))
@@ -34,6 +48,8 @@ async def test_the_driver_tells_finished_users_from_stuck_ones(stub: StubBotApi,
     plan = stub.messages(3002)[-1]
     assert "Military veteran · " in plan.text
     assert "🔔 Check in on day 30, 60, 90" in plan.button_texts()
+    assert offers_check_ins(Replies(0, [SentMessage(plan)]))
+    assert not offers_check_ins(Replies(0, [SentMessage(stub.messages(3002)[0])]))
 
     stub.reply_timeout = 0.5  # the quiz bot never echoes, so this user gets stuck
     stuck = await run_user(stub.user(3003, "Gil"), 0, echo_journey, Pace(), seed=1)
@@ -41,16 +57,41 @@ async def test_the_driver_tells_finished_users_from_stuck_ones(stub: StubBotApi,
     assert stuck.error is not None and "the `until` condition never held" in stuck.error
 
 
-@pytest.mark.parametrize("which", ["careerpath/sqlite", "echo floor"])
+@pytest.mark.parametrize("which", ["careerpath/sqlite", "echo/aiohttp", "echo/httpx"])
 async def test_a_small_run_measures_each_bot_process(tmp_path: Path, which: str) -> None:
     mode = modes(production_think=(1.0, 3.0))["capacity"]
     target = next(b for b in bots(with_postgres=False) if b.name == which)
-    result = await run_once(mode, target, 2, tmp_path, reply_timeout=20, seed=1)
+    result = await run_once(
+        mode, target, 3, tmp_path, reply_timeout=20, seed=1, typed_questions=True
+    )
     row = Row.of(result)
-    assert (row.finished, row.users, row.unanswered, row.violations) == (2, 2, 0, 0)
-    # One message or edit per update; the check-in offer is a button on the plan.
-    assert len(result.message_times) == 2 * UPDATES_PER_USER
-    assert 0 < row.startup_s < 30 and 10 < row.peak_rss_mb < 1000
+    assert (row.finished, row.users, row.unanswered, row.violations) == (3, 3, 0, 0)
+    # One message or edit per update, and one message per typed question (user 0 types
+    # two); the check-in offer is a button on the plan, not a message of its own.
+    updates = 3 * UPDATES_PER_USER + QUESTIONS_PER_TYPIST
+    assert len(result.message_times) == updates
+    assert result.messages_sent + result.edits_made == len(result.message_times)
+    if target.is_floor:
+        assert result.edits_made == 0
+    else:  # new messages: the welcome, the plan and each typed answer
+        assert result.messages_sent == 3 * 2 + QUESTIONS_PER_TYPIST
+        assert row.edits_per_user == UPDATES_PER_USER - 2  # every tap but the persona edits
+    assert 0 < row.startup_s < 30 and 10 < row.start_rss_mb <= row.peak_rss_mb < 1000
     assert (row.state_bytes_per_user is None) == target.is_floor
-    assert "2/2" in table([row])
+    assert "3/3" in table([row])
     assert all(check.met for check in checks([row], 1000) if "finishes" in check.target)
+
+
+async def test_the_cpu_per_typed_question_is_measured_for_each_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner, "QUESTION_REPEATS", 3)
+    mode = modes(production_think=(1.0, 3.0))["capacity"]
+    target = next(b for b in bots(with_postgres=False) if b.name == "echo/aiohttp")
+    result = await run_once(
+        mode, target, 1, tmp_path, reply_timeout=20, seed=1, measure_questions=True
+    )
+    assert len(result.question_cpu_ms) == len(TYPED_QUESTIONS)
+    assert all(0 <= cost < 100 for cost in result.question_cpu_ms)
+    row = Row.of(result)
+    assert "echo/aiohttp" in question_table([row])

@@ -220,7 +220,7 @@ def test_a_replaced_figure_is_gone_or_only_dated_context(content: Content) -> No
 
 # ---- every figure is checked against its issuer, or labeled as a guide's claim ----------
 
-ISSUER_HOSTS = ("aapc.com", "ahima.org", "nhanow.com", "bls.gov", "cms.gov")
+ISSUER_HOSTS = ("aapc.com", "ahima.org", "nhanow.com", "bls.gov", "cms.gov", "healthcare.gov")
 NUMBER_WORDS = {"one": "1", "two": "2", "four": "4", "six": "6"}
 
 
@@ -240,7 +240,14 @@ def test_every_fact_is_checked_on_an_issuers_page_or_labeled_a_guides_claim(
             host = urlsplit(check.url).hostname or ""
             assert any(host == h or host.endswith("." + h) for h in ISSUER_HOSTS), key
             assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", check.date), key
-            assert check.via in ("stored copy", "live page") and check.quote.strip(), key
+            assert check.quote.strip(), key
+            if check.via == "copy elsewhere":
+                # Read on someone else's site: it says which, and it is not an issuer's page.
+                copy_host = urlsplit(check.copy_url or "").hostname or ""
+                assert copy_host, key
+                assert not any(copy_host.endswith(h) for h in ISSUER_HOSTS), key
+            else:
+                assert check.via in ("stored copy", "live page") and not check.copy_url, key
         if fact.claim_of:
             assert fact.claim_of in sources, key
             assert not sources[fact.claim_of].url, f"{key}: a claim belongs to a guide we hold"
@@ -308,6 +315,23 @@ def test_a_checked_figure_shows_its_issuer_and_the_date_it_was_checked(content: 
     es = content.words("es").messages.dates
     assert cite(content.facts, "cpc_exam_format", en) == "AAPC, checked November 2026"
     assert cite(content.facts, "cpc_exam_format", es) == "AAPC, consultado en noviembre de 2026"
+
+
+def test_a_figure_read_only_in_a_copy_elsewhere_does_not_say_checked(content: Content) -> None:
+    en = content.words("en").messages.dates
+    es = content.words("es").messages.dates
+    copied = content.facts.facts["icd_e11_40"]
+    assert [check.via for check in copied.checked] == ["copy elsewhere"]
+    assert cite(content.facts, "icd_e11_40", en) == "CMS, read in a copy of its text, November 2026"
+    assert (
+        cite(content.facts, "icd_e11_40", es)
+        == "CMS, leído en una copia de su texto, noviembre de 2026"
+    )
+    # Read on CMS's own page (the search tool's stored copy of it): "checked".
+    assert [check.via for check in content.facts.facts["eligibility_check"].checked] == [
+        "stored copy"
+    ]
+    assert cite(content.facts, "eligibility_check", en) == "CMS, checked November 2026"
 
 
 # ---- the audited errors stay fixed, in every language ----------------------------------------
@@ -600,6 +624,23 @@ def test_the_copy_loads(content_copy: Path) -> None:
                 url="https://www.va.gov/education/"
             ),
             r"facts\.yaml: facts\.aapc_ceu_rule\.checked\.0\.url: .*issuer's page",
+        ),
+        (
+            "facts.yaml",
+            lambda d: d["facts"]["icd_e11_40"]["checked"][0].pop("copy_url"),
+            r"facts\.yaml: facts\.icd_e11_40\.checked\.0: .*copy elsewhere needs copy_url",
+        ),
+        (
+            "facts.yaml",
+            lambda d: d["facts"]["aapc_ceu_rule"]["checked"][0].update(
+                copy_url="https://example.com/a-copy"
+            ),
+            r"facts\.yaml: facts\.aapc_ceu_rule\.checked\.0: .*only it has one",
+        ),
+        (
+            "facts.yaml",
+            lambda d: d["facts"]["icd_e11_40"]["checked"][0].update(via="a friend told me"),
+            r"facts\.yaml: facts\.icd_e11_40\.checked\.0\.via: Input should be",
         ),
         (
             "facts.yaml",

@@ -12,7 +12,7 @@ from tests.stub_bot_api import StubBotApi
 
 def test_every_payload_fits_telegrams_rules(dialogue: Dialogue) -> None:
     payloads = all_payloads(dialogue.plans.persona_ids, dialogue.guide.commands)
-    assert {"plan-veteran-coding", "certs", "salary", "roles"} <= set(payloads)
+    assert {"plan-veteran-coding", "certs", "salary", "roles", "try"} <= set(payloads)
     for payload in payloads:
         assert len(payload) <= 64
         assert all(c.isalnum() or c in "_-" for c in payload)
@@ -22,6 +22,7 @@ def test_every_payload_fits_telegrams_rules(dialogue: Dialogue) -> None:
     ("payload", "expected"),
     [
         ("quiz", f"Question 1 of {TOTAL}"),
+        ("try", "6 short tasks"),
         ("certs", "Credentials compared"),
         ("plan", "Which path should your plan follow?"),
         ("plan-veteran-coding", "Military veteran · Medical coding"),

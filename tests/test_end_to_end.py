@@ -22,7 +22,7 @@ async def test_the_whole_path_from_start_to_a_plan(stub: StubBotApi, bot: None) 
     text = welcome.last.text
     assert "medical coding" in text and "medical billing" in text
     assert "about two minutes" in text and "private" in text
-    assert welcome.last.button_texts() == ["▶ Start the quiz"]
+    assert welcome.last.button_texts() == ["▶ Start the quiz", "🧪 Try the job (2 minutes)"]
 
     first = await user.tap("Start the quiz")
     assert first.callback_answer is not None
@@ -199,7 +199,7 @@ async def test_unknown_command_and_plain_text_get_a_pointer(stub: StubBotApi, bo
     assert "/help" in unknown.last.text
     chat = await user.send("hello there")
     assert "Hi Flo!" in chat.last.text, "a greeting is answered as /start is"
-    assert chat.last.button_texts() == ["▶ Start the quiz"]
+    assert chat.last.button_texts() == ["▶ Start the quiz", "🧪 Try the job (2 minutes)"]
     lost = await user.send("zxcv qwerty")
     assert "🩺 The two roles" in lost.last.button_texts(), "off topic: the guide menu"
 

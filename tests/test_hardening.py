@@ -61,7 +61,7 @@ async def test_start_with_an_odd_payload_gets_the_welcome(
 ) -> None:
     user = stub.user(3002, "Ben")
     reply = await user.send(f"/start {payload}")
-    assert reply.last.button_texts() == ["▶ Start the quiz"]
+    assert reply.last.button_texts() == ["▶ Start the quiz", "🧪 Try the job (2 minutes)"]
 
 
 async def test_html_in_the_users_name_is_escaped(stub: StubBotApi, bot: None) -> None:

@@ -88,7 +88,8 @@ def test_the_next_day_start_brings_home_the_result_plan_and_check_ins(
 def test_a_newcomer_still_gets_the_welcome(dialogue: Dialogue) -> None:
     user = DialogueUser(dialogue)
     welcome = user.command("start").replies[0]
-    assert "I help you decide" in welcome.text and labels(user) == ["▶ Start the quiz"]
+    assert "I help you decide" in welcome.text
+    assert labels(user) == ["▶ Start the quiz", "🧪 Try the job (2 minutes)"]
 
 
 def test_home_without_a_result_offers_the_quiz(dialogue: Dialogue) -> None:

@@ -75,7 +75,7 @@ FILES = sorted(p.name for p in (CONTENT_DIR / REFERENCE).glob("*.yaml"))
 
 def test_spanish_is_there() -> None:
     assert "es" in LANGUAGES
-    assert len(FILES) == 6
+    assert len(FILES) == 7  # asks, certs, guide, messages, plans, quiz, tryout
 
 
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != REFERENCE])
@@ -263,7 +263,10 @@ async def test_a_spanish_telegram_user_goes_from_start_to_a_plan_in_spanish(
     user = stub.user(3001, "Lupe", language_code="es")
     welcome = await user.send("/start")
     assert "¡Hola, Lupe!" in welcome.last.text
-    assert welcome.last.button_texts() == ["▶ Empezar el cuestionario"]
+    assert welcome.last.button_texts() == [
+        "▶ Empezar el cuestionario",
+        "🧪 Prueba el trabajo (2 minutos)",
+    ]
     await user.tap("Empezar el cuestionario")
     for number, label in enumerate(spanish_route(content, "coding"), start=1):
         assert f"Pregunta {number} de 10" in user.last_message.text

@@ -55,6 +55,7 @@ from tests.stub_bot_api import (
     parse_html,
     utf16_length,
 )
+from tests.stub_bot_api.flood import TokenBucket
 
 TOKEN = DEFAULT_TOKEN
 BOT_USERNAME = "CareerPathTestBot"
@@ -800,6 +801,15 @@ async def test_flooding_one_chat_without_limiter_gets_429_and_early_retries_are_
         await bot.send_message(1001, "patient")  # waiting as told is fine again
     assert len(stub.retry_after_ignored) == len(ignored)
     assert user.messages[-1].text == "patient"
+
+
+def test_a_request_handled_out_of_arrival_order_costs_one_token_only() -> None:
+    # The stub stamps a request when it arrives and takes its token after reading the body,
+    # so under load an earlier stamp can come after a later one.
+    bucket = TokenBucket(capacity=3, rate=1.0, now=100.0)
+    assert bucket.take(now=100.5) == 0
+    assert bucket.take(now=100.2) == 0
+    assert bucket.take(now=100.3) == 0, "three tokens, three requests"
 
 
 async def test_aio_rate_limiter_defaults_stay_within_flood_limits(

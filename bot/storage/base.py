@@ -22,6 +22,11 @@ class StorageError(Exception):
     code); the message says what to do."""
 
 
+class StorageGone(StorageError):
+    """The database the bot opened is no longer there (its file was deleted or replaced):
+    nothing written now would be kept."""
+
+
 @dataclass(frozen=True)
 class Reminder:
     """One check-in waiting to be sent."""
@@ -59,6 +64,10 @@ class Storage(ABC):
 
     @abstractmethod
     async def close(self) -> None: ...
+
+    def check(self) -> None:  # noqa: B027 - a database server has nothing to check here
+        """Raise StorageGone when the database opened is no longer the one configured;
+        cheap enough to call before every write."""
 
     @abstractmethod
     async def ping(self) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import os
 import sqlite3
 import time
 from collections import Counter
@@ -11,9 +14,11 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.storage.base import Clock, Reminder, Storage, StorageError, upgrades_due
+from bot.storage.base import Clock, Reminder, Storage, StorageError, StorageGone, upgrades_due
 from flows.checkins import CheckinChange
 from flows.state import ChatState
+
+log = logging.getLogger(__name__)
 
 # Statements that bring the schema from the previous version to each version.
 UPGRADES: dict[int, tuple[str, ...]] = {
@@ -52,6 +57,10 @@ UPGRADES: dict[int, tuple[str, ...]] = {
 _REMINDER = "chat_id, day, due_at, plan, language"
 # Times (50 ms apart) the switch to WAL is tried while another process holds the new file.
 WAL_SWITCH_ATTEMPTS = 100
+# How long a write waits for a lock another process holds before the step fails ("not
+# saved"); reads rarely wait at all (WAL), only while a checkpoint resets the log.
+WRITE_BUSY_MS = 3000
+READ_BUSY_MS = 1000
 
 
 class SqliteStorage(Storage):
@@ -61,6 +70,8 @@ class SqliteStorage(Storage):
         self._db: aiosqlite.Connection | None = None
         # One connection: a transaction must not take in another coroutine's statements.
         self._lock = asyncio.Lock()
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file opened
+        self._reader: aiosqlite.Connection | None = None  # None: reads share self.db
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -72,14 +83,25 @@ class SqliteStorage(Storage):
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            # isolation_level=None: every statement commits on its own unless we BEGIN.
-            self._db = await aiosqlite.connect(self.path, isolation_level=None)
-            await self.db.execute("PRAGMA busy_timeout=5000")
+            self._db = await _connect(self.path)
+            await self.db.execute(f"PRAGMA busy_timeout={WRITE_BUSY_MS}")
             # WAL + NORMAL: a committed step survives a killed process (only a power cut
             # can lose the last commits); readers never block the writer.
             await self._use_wal()
             await self.db.execute("PRAGMA synchronous=NORMAL")
+            # Deleted rows are overwritten with zeros, not just unlinked from the b-tree:
+            # what /forget deletes does not stay readable in free pages.
+            await self.db.execute("PRAGMA secure_delete=ON")
             await self._prepare_schema()
+            if self.path != ":memory:":
+                opened = os.stat(self.path)
+                self._identity = (opened.st_dev, opened.st_ino)
+                # Reads on a connection of their own: in WAL mode they never wait for a
+                # writer, so a write lock held elsewhere (a replica, a backup, a sqlite3
+                # shell) stalls only the steps that write, not every chat.
+                self._reader = await _connect(self.path)
+                await self._reader.execute(f"PRAGMA busy_timeout={READ_BUSY_MS}")
+                await self._reader.execute("PRAGMA query_only=ON")
         except (OSError, sqlite3.Error) as error:
             await self.close()
             raise StorageError(f"Cannot use the SQLite database {self.path}: {error}") from None
@@ -118,7 +140,32 @@ class SqliteStorage(Storage):
             await self.db.execute("ROLLBACK")
             raise
 
+    def check(self) -> None:
+        if self._identity is None:
+            return
+        try:
+            now = os.stat(self.path)
+        except FileNotFoundError:
+            now = None
+        if now is None or (now.st_dev, now.st_ino) != self._identity:
+            raise StorageGone(
+                f"The SQLite database {self.path} was deleted or replaced while the bot was "
+                "running, so nothing the bot writes would be kept. The bot stopped; restore "
+                "the file from a backup (or accept starting empty) and start it again."
+            )
+
+    @property
+    def reads(self) -> aiosqlite.Connection:
+        return self._reader or self.db
+
+    def _read_lock(self) -> asyncio.Lock | contextlib.nullcontext[None]:
+        """Reads on the writer's connection (":memory:") must not slip into a transaction."""
+        return self._lock if self._reader is None else contextlib.nullcontext()
+
     async def close(self) -> None:
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
         if self._db is not None:
             await self._db.close()
             self._db = None
@@ -129,8 +176,8 @@ class SqliteStorage(Storage):
 
     async def load(self, chat_id: int) -> ChatState | None:
         async with (
-            self._lock,
-            self.db.execute(
+            self._read_lock(),
+            self.reads.execute(
                 "SELECT version, state FROM chats WHERE chat_id = ?", (chat_id,)
             ) as cursor,
         ):
@@ -144,6 +191,7 @@ class SqliteStorage(Storage):
         expected_version: int | None,
         checkins: CheckinChange | None = None,
     ) -> bool:
+        self.check()
         async with self._lock:
             if checkins is None:  # one statement: a transaction of its own
                 return await self._save_state(chat_id, state, expected_version)
@@ -192,6 +240,7 @@ class SqliteStorage(Storage):
         )
 
     async def forget(self, chat_id: int) -> None:
+        self.check()
         async with self._lock:
             await self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -201,6 +250,16 @@ class SqliteStorage(Storage):
             except BaseException:
                 await self.db.execute("ROLLBACK")
                 raise
+            await self._erase_wal()
+
+    async def _erase_wal(self) -> None:
+        """Copy the WAL into the database and empty it: until then, the pages a delete
+        replaced (the chat's answers, persona, time zone) stay readable in the -wal file,
+        even after a kill -9. Waits (busy_timeout) for other processes' readers."""
+        async with self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+            row = await cursor.fetchone()
+        if row is not None and row[0]:
+            log.warning("the WAL could not be emptied after a deletion (a reader held it)")
 
     async def forget_idle(self, idle_seconds: float) -> int:
         async with self._lock:
@@ -211,12 +270,14 @@ class SqliteStorage(Storage):
             )
             forgotten = cursor.rowcount
             await cursor.close()
+            if forgotten:
+                await self._erase_wal()
         return forgotten
 
     async def waiting_reminders(self, due_by: int) -> list[Reminder]:
         async with (
-            self._lock,
-            self.db.execute(
+            self._read_lock(),
+            self.reads.execute(
                 f"SELECT {_REMINDER} FROM reminders "
                 "WHERE due_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) "
                 "ORDER BY due_at",
@@ -278,3 +339,13 @@ class SqliteStorage(Storage):
         ):
             rows = await cursor.fetchall()
         return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+async def _connect(path: str) -> aiosqlite.Connection:
+    # isolation_level=None: every statement commits on its own unless we BEGIN.
+    connecting = aiosqlite.connect(path, isolation_level=None)
+    # aiosqlite's worker thread is not a daemon: if closing ever hangs (a stuck disk), it
+    # would keep a SIGTERMed process alive past the platform's grace period. Every commit is
+    # already durable when it returns.
+    connecting._thread.daemon = True
+    return await connecting

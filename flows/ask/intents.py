@@ -4,6 +4,7 @@ from __future__ import annotations
 
 INTENTS = (
     "quiz",  # start or continue the quiz
+    "try",  # try the job (/try): start or carry on with the tryout
     "result",  # my result
     "plan",  # my plan
     "checklist",  # my checklist (/progress)

@@ -14,6 +14,7 @@ from flows.replies import Button, Keyboard, Reply, rows
 from flows.result.screens import ShareButton
 from flows.schema import Content
 from flows.state import Checkins
+from flows.tryout.screens import try_job_button
 
 # What the plan page says about check-ins: offer them, offer to move them from another
 # plan, or say they are on.
@@ -175,6 +176,7 @@ class HomeScreens:
                 Button(buttons.learn_more, encode(Act.GUIDE_MENU, "new")),
                 Button(buttons.compare_credentials, encode(Act.CREDENTIALS, "new")),
             ),
+            (try_job_button(self.content.words(language).tryout),),
             (quiz,),
         )
         return Reply("\n\n".join(parts), keyboard, replace=replace)

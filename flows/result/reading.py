@@ -27,6 +27,8 @@ class Reading:
     remote_figure: bool  # whether the remote-work figure speaks to this person
     # The verdict's reasons, less the answers a tension already speaks of.
     reasons: tuple[tuple[str, str], ...] = ()
+    # Neither, because both halves of the tryout were "not for me" (whatever the answers).
+    neither_tried: bool = False
 
     @property
     def neither(self) -> bool:
@@ -50,8 +52,13 @@ def read(quiz: Quiz, answers: Sequence[int], verdict: Verdict) -> Reading:
     rules = quiz.result
     given = answer_refs(quiz, answers)
     share = min(90, max(10, (verdict.coding_percent + 5) // 10 * 10))
-    turned_away = bool(rules.turns_away) and all(
-        given & set(refs) for refs in rules.turns_away.values()
+    # The answers turn away from both paths, unless a half of the tryout felt right: doing
+    # the work outweighs guessing at it. Both halves "not for me" is neither on its own.
+    neither_tried = verdict.turned_from >= {"coding", "billing"}
+    turned_away = neither_tried or (
+        bool(rules.turns_away)
+        and not verdict.drawn_to
+        and all(given & set(refs) for refs in rules.turns_away.values())
     )
     strength: Strength
     if turned_away:
@@ -79,4 +86,4 @@ def read(quiz: Quiz, answers: Sequence[int], verdict: Verdict) -> Reading:
     reasons = tuple(r for r in verdict.reasons if f"{r[0]}.{r[1]}" not in spoken)
     remote_figure = not given & set(rules.remote_figure_unless)
     ids = tuple(tension.id for tension in tensions)
-    return Reading(verdict, strength, share, ids, remote_figure, reasons)
+    return Reading(verdict, strength, share, ids, remote_figure, reasons, neither_tried)

@@ -10,6 +10,7 @@ from flows.guide import GuideBook
 from flows.replies import Button, Keyboard, Reply
 from flows.result.reading import Reading
 from flows.schema import Content, Track
+from flows.tryout.screens import feeling_reasons, try_job_button
 
 # The bot's Share button in a language, or None where the bot's address is unknown
 # (flows.views.Views.share_button).
@@ -47,21 +48,33 @@ class ResultScreens:
         words = self.content.words(language)
         result = words.messages.result
         track = reading.verdict.track
-        split = result.split.format(coding=reading.coding_share, billing=reading.billing_share)
+        # Once the tryout moved the split, it is no longer the answers' alone.
+        split_words = words.tryout.split if reading.verdict.feelings else result.split
+        split = split_words.format(coding=reading.coding_share, billing=reading.billing_share)
         parts = [f"{self.headline(language, reading)}\n{split}"]
+        felt = [f"• {line}" for line in feeling_reasons(words.tryout, reading.verdict)]
         if reading.neither:
-            parts += [result.neither_text, result.neither_prompt]
-            return Reply("\n\n".join(parts), self._neither_keyboard(language, version), replace)
-        # Each answer pulling against the result takes a reason's place: it says more about
-        # this person, and the screen stays phone-sized.
-        shown = reading.reasons[: max(1, MAX_REASONS - len(reading.tensions))]
-        reasons = [
+            if reading.neither_tried:
+                parts.append(words.tryout.neither)
+            else:
+                parts += [result.neither_text, *(["\n".join(felt)] if felt else [])]
+            parts += [result.neither_advice, result.neither_prompt]
+            keyboard = self._neither_keyboard(language, version, reading.neither_tried)
+            return Reply("\n\n".join(parts), keyboard, replace)
+        # Each answer pulling against the result, and each half of the tryout that moved it,
+        # takes a reason's place: it says more about this person, and the screen stays
+        # phone-sized. How the tryout felt comes first: it is what they did, not what they
+        # guessed.
+        lines = max(1, MAX_REASONS - len(reading.tensions))
+        shown = reading.reasons[: max(0 if felt else 1, lines - len(felt))]
+        reasons = felt + [
             f"• {words.quiz.questions[question].options[option].reason}"
             for question, option in shown
         ]
         why = [result.why_title, *reasons] if reasons else []
-        # What pulls against the result says more about this person than what the job is.
-        summary = [] if reading.tensions else [result.summary[track]]
+        # What pulls against the result, or how the tryout felt, says more about this person
+        # than what the job is.
+        summary = [] if reading.tensions or felt else [result.summary[track]]
         parts += [
             *summary,
             "\n".join([*why, result.why_not[track]]),
@@ -76,6 +89,7 @@ class ResultScreens:
                 Button(buttons.compare_credentials, encode(Act.CREDENTIALS, "new")),
                 Button(buttons.learn_more, encode(Act.GUIDE_MENU, "new")),
             ),
+            (try_job_button(words.tryout),),
             (Button(buttons.retake_quiz, encode(Act.START_OVER, version)),),
             *self._share_row(language),
         )
@@ -89,9 +103,9 @@ class ResultScreens:
             lines.append(result.remote_figure)
         return "\n".join(lines)
 
-    def _neither_keyboard(self, language: str, version: int) -> Keyboard:
-        """Neither path pulls: the day-in-the-life pages, the people in the field, a plan
-        anyway, or the quiz again."""
+    def _neither_keyboard(self, language: str, version: int, tried: bool) -> Keyboard:
+        """Neither path pulls: the day-in-the-life pages, the people in the field, a taste of
+        the work (unless that is what turned them away), a plan anyway, or the quiz again."""
         messages = self.content.words(language).messages
         buttons = messages.buttons
         days = [
@@ -106,6 +120,7 @@ class ResultScreens:
         return (
             tuple(days),
             (Button(messages.links["aapc"], url=self.content.facts.links["aapc"]),),
+            *(() if tried else ((try_job_button(self.content.words(language).tryout),),)),
             (Button(buttons.plan_anyway, encode(Act.PLAN_MENU)),),
             (Button(buttons.retake_quiz, encode(Act.START_OVER, version)),),
             *self._share_row(language),

@@ -19,6 +19,8 @@ from flows.schema import TRACKS, Content
 from flows.scoring import score
 from flows.state import ChatState, Person
 from flows.stats import Tally
+from flows.tryout.model import TryoutPlan
+from flows.tryout.screens import TryoutScreens
 from flows.views import Views
 
 
@@ -42,6 +44,8 @@ class Steps:
     calendar: CheckinCalendar
     followup: FollowUpViews
     exports: PlanExport
+    tryout: TryoutPlan
+    tryout_screens: TryoutScreens
     results: ResultScreens
     home_screens: HomeScreens
 
@@ -77,8 +81,9 @@ class Steps:
         return state.step == RESULT and len(state.answers) == self.quiz.total
 
     def _reading(self, state: ChatState) -> Reading:
-        """What the user's finished quiz says (state.step is RESULT)."""
-        verdict = score(self.content.quiz, state.answers)
+        """What the user's finished quiz says (state.step is RESULT), with how the tryout
+        felt counted in."""
+        verdict = score(self.content.quiz, state.answers, self.tryout.pulls(state))
         return read(self.content.quiz, state.answers, verdict)
 
     def _result(self, state: ChatState, language: str, *, replace: bool) -> Reply:

@@ -27,5 +27,9 @@ class LanguageSteps(Steps):
             shown = self.current_view(Turn(moved, turn.person, chosen, turn.message_id))
             notice = self.content.words(chosen).messages.language.switched
             return self._say(state, shown, new_state=moved, notice=notice, tallies=tallies)
+        if self.tryout.running(moved):  # the tryout's screen, redrawn in the new language
+            shown = self.tryout_screens.current(chosen, moved, replace=True)
+            notice = self.content.words(chosen).messages.language.switched
+            return self._say(state, shown, new_state=moved, notice=notice, tallies=tallies)
         reply = self.views.language_switched(chosen)
         return self._say(state, reply, new_state=moved, tallies=tallies)

@@ -11,11 +11,12 @@ from flows.steps.guide import GuideSteps
 from flows.steps.language import LanguageSteps
 from flows.steps.plans import PlanSteps
 from flows.steps.quiz import QuizSteps
+from flows.tryout.steps import TryoutSteps
 
 
-class WelcomeSteps(QuizSteps, PlanSteps, CredentialSteps, GuideSteps, LanguageSteps):
-    """The front door, which can lead straight into the quiz, a plan, the credentials or a
-    topic of the guide."""
+class WelcomeSteps(QuizSteps, TryoutSteps, PlanSteps, CredentialSteps, GuideSteps, LanguageSteps):
+    """The front door, which can lead straight into the quiz, the tryout, a plan, the
+    credentials or a topic of the guide."""
 
     def _cmd_start(self, turn: Turn, payload: str) -> Outcome:
         topics = self.guide.commands
@@ -32,6 +33,8 @@ class WelcomeSteps(QuizSteps, PlanSteps, CredentialSteps, GuideSteps, LanguageSt
     def _follow(self, turn: Turn, link: DeepLink) -> Outcome:
         if link.target == "quiz":
             return self._begin_or_resume(turn, replace=False)
+        if link.target == "try":
+            return self._cmd_try(turn, "")
         if link.target == "guide" and link.topic:
             return self._guide_topic(turn, self.guide.for_command(link.topic) or link.topic)
         if link.target == "certs":

@@ -76,6 +76,9 @@ class StubCore:
         self.file_paths: dict[str, str] = {}  # download path -> file_id
         self.file_path_of: dict[str, str] = {}  # file_id -> download path
         self.callback_queries: dict[str, CallbackQueryRecord] = {}
+        # Seconds a callback query can be answered, like Telegram's (None: forever); older
+        # ones get "query is too old".
+        self.callback_query_lifetime: float | None = None
         self.timings: dict[int, UpdateTiming] = {}
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         # setMyDescription / setMyShortDescription, per language_code ("" for the default).

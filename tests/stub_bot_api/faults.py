@@ -14,6 +14,7 @@ class FaultKind(StrEnum):
     DROP_CONNECTION = "drop_connection"  # socket closed, no response (PTB: NetworkError)
     TIMEOUT = "timeout"  # held until the client gives up (PTB: TimedOut)
     TOO_MANY_REQUESTS = "too_many_requests"  # 429 with retry_after (PTB: RetryAfter)
+    MALFORMED_OK = "malformed_ok"  # HTTP 200 whose body is cut short (PTB: TelegramError)
 
 
 @dataclass(slots=True)

@@ -70,9 +70,13 @@ class TokenBucket:
         self.updated_at = now
 
     def take(self, now: float) -> float:
-        """Take one token; return 0 on success or the seconds until one will be available."""
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated_at) * self.rate)
-        self.updated_at = now
+        """Take one token; return 0 on success or the seconds until one will be available.
+
+        A request stamped earlier than the last one taken (handled out of arrival order, as
+        happens under load) refills nothing, and takes nothing back either."""
+        elapsed = max(0.0, now - self.updated_at)
+        self.tokens = min(self.capacity, self.tokens + elapsed * self.rate)
+        self.updated_at += elapsed
         if self.tokens >= 1:
             self.tokens -= 1
             return 0.0

@@ -190,6 +190,9 @@ def answer_callback_query(stub: StubCore, call: ApiCall) -> bool:
     query = stub.callback_queries.get(query_id)
     if query is None or query.answered:
         raise ApiError(400, QUERY_TOO_OLD)
+    lifetime = stub.callback_query_lifetime
+    if lifetime is not None and call.arrived_at - query.created_at > lifetime:
+        raise ApiError(400, QUERY_TOO_OLD)
     text = call.params.get("text")
     check_callback_answer_text(text)
     query.answer = CallbackAnswer(
