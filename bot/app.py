@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.conversation import Conversation
 from bot.delivery import deliver
 from bot.metrics import Metrics
-from bot.ops import Endpoints, OpsServer, Readiness
+from bot.ops import ENDPOINTS, Endpoints, OpsServer, Readiness
 from bot.processor import PerChatUpdateProcessor
 from bot.profile import sync_profile
 from bot.ratelimit import FairRateLimiter
@@ -101,10 +101,10 @@ def build_application(settings: Settings, content: Content) -> Application:
     application.bot_data[handlers.LOG_KEY] = token
     application.bot_data[handlers.UPLOADS] = {}
     application.bot_data[handlers.METRICS] = metrics
-    if settings.metrics_port is not None:
-        webhook = bool(settings.webhook_url)
-        readiness = Readiness(storage, metrics, webhook, application.bot if webhook else None)
-        endpoints = Endpoints(metrics, readiness)
+    webhook = bool(settings.webhook_url)
+    readiness = Readiness(storage, metrics, webhook, application.bot if webhook else None)
+    endpoints = application.bot_data[ENDPOINTS] = Endpoints(metrics, readiness)
+    if settings.metrics_port is not None:  # the webhook server serves them too (bot/webhook.py)
         application.bot_data[OPS] = OpsServer(
             endpoints, settings.metrics_listen, settings.metrics_port
         )

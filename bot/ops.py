@@ -10,7 +10,8 @@
 
 Endpoints can be mounted on any aiohttp server (routes() for an Application, answer() for
 a low-level server that dispatches by path itself, such as a webhook server); OpsServer serves
-them on a port of their own (METRICS_PORT, on 127.0.0.1 unless METRICS_LISTEN says otherwise).
+them on a port of their own (METRICS_PORT, on 127.0.0.1 unless METRICS_LISTEN says otherwise)
+in both modes; in webhook mode bot/webhook.py answers them on the webhook's port as well.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from bot.storage import Storage
 
 log = logging.getLogger(__name__)
 
-# PTB's long poll returns at least every 10 s; a minute without one means polling is stuck.
+# Where the Application keeps its Endpoints (bot_data), for the webhook server to answer.
+ENDPOINTS = "endpoints"
+# bot/polling.py's long poll returns at least every 10 s; a minute without one: stuck.
 POLL_STALE_SECONDS = 60.0
 DATABASE_SECONDS = 3.0
 WEBHOOK_CHECK_SECONDS = 30.0

@@ -221,7 +221,10 @@ async def test_python_m_bot_serves_the_endpoints_on_localhost(
         ready = await wait_ready(port)
         assert ready["status"] == 200, (ready, bot.log())
         assert (await get(port, "/healthz"))[0] == 200
-        assert "careerpath_updates_received_total" in (await get(port, "/metrics"))[2]
+        found = samples((await get(port, "/metrics"))[2])
+        # bot/polling.py's getUpdates go through the counted transport: that made it ready.
+        assert value(found, "careerpath_bot_api_requests_total", method="getUpdates", outcome="ok")
+        assert value(found, "careerpath_last_poll_timestamp_seconds") > time.time() - 60
         assert f"health and metrics on http://127.0.0.1:{port}/metrics" in bot.log()
         assert await bot.terminate() == 0
     finally:
@@ -280,6 +283,55 @@ async def test_a_webhook_bot_is_ready_once_telegram_has_its_webhook(
         assert value(found, "careerpath_updates_total", kind="message", handler="/start") == 1
         assert value(found, "careerpath_last_poll_timestamp_seconds") == 0, "no polling"
         assert value(found, "careerpath_last_update_timestamp_seconds") > 0
+    finally:
+        await bot.stop_quietly()
+
+
+async def test_the_webhook_port_answers_the_endpoints_without_the_secret(
+    stub: StubBotApi, tmp_path: Path
+) -> None:
+    port = free_port()
+    bot = BotProcess(
+        stub,
+        f"sqlite:///{tmp_path}/bot.sqlite3",
+        tmp_path / "bot.log",
+        extra_env={
+            "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+            "WEBHOOK_SECRET": "s3cret-for-tests",
+            "PORT": str(port),
+            "WEBHOOK_LISTEN": "127.0.0.1",
+        },
+    )
+    user = stub.user(8105, "Vera")
+    try:
+        await bot.start()
+        ready = await wait_ready(port)
+        assert ready["status"] == 200, (ready, bot.log())
+        assert await get(port, "/healthz") == (200, "text/plain; charset=utf-8", "ok\n")
+        await user.send("/start")
+        status, content_type, page = await get(port, "/metrics")
+        assert status == 200 and content_type.startswith("text/plain; version=0.0.4")
+        found = samples(page)
+        assert value(found, "careerpath_updates_received_total", kind="message") == 1
+        assert value(found, "careerpath_updates_total", kind="message", handler="/start") == 1
+        assert value(found, "careerpath_last_update_timestamp_seconds") > time.time() - 60
+        assert "Vera" not in page and "s3cret" not in page
+
+        # A health check never reads a body: one announced and never sent is not waited for.
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: bot\r\nContent-Length: 100000\r\n\r\n")
+        await writer.drain()
+        head = await asyncio.wait_for(reader.readline(), 5)
+        writer.close()
+        assert head.startswith(b"HTTP/1.1 200"), head
+        # The webhook path keeps its checks; other paths and methods are still refused.
+        async with aiohttp.ClientSession() as session:
+            async with session.post(f"http://127.0.0.1:{port}/telegram", json={}) as response:
+                assert response.status == 403, "no secret, no update"
+            async with session.post(f"http://127.0.0.1:{port}/healthz") as response:
+                assert response.status == 404
+            async with session.get(f"http://127.0.0.1:{port}/elsewhere") as response:
+                assert response.status == 404
     finally:
         await bot.stop_quietly()
 
