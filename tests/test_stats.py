@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.stats_chart import ChartFailed, draw_in_child
+from flows.callbacks import Act, encode
 from flows.dialogue import Dialogue
 from flows.schema import Content
 from flows.stats import (
@@ -20,6 +21,7 @@ from flows.stats import (
     QUIZ_STARTED,
     SHARED_ARRIVAL,
     STEP_TICKED,
+    TRY_STARTED,
 )
 from flows.stats.report import build_report, first_day
 from tests.bot_harness import running_bot
@@ -28,6 +30,7 @@ from tests.databases import run_sql
 from tests.quiz_routes import finish_quiz
 from tests.screens import RESULT_ANSWERS
 from tests.stub_bot_api import StubBotApi
+from tests.test_tryout import play_tryout
 
 TODAY = date(2026, 11, 26)
 
@@ -103,6 +106,29 @@ def test_a_quiz_that_pulls_toward_neither_path_is_counted_as_neither(
     )
     assert "Finished it: <b>2</b> · 2" in figures.text
     assert "🧭 Neither path (yet): <b>2</b> · 2 (100%)" in splits.text
+
+
+def test_a_tryout_is_counted_once_as_it_begins(dialogue: Dialogue) -> None:
+    user = DialogueUser(dialogue)
+    assert user.command("try").tallies == (), "the intro alone is not a tryout"
+    assert user.tap("▶ Start").tallies == ((TRY_STARTED, "en"),)
+    first_task = user.text()
+    assert user.command("try").tallies == (), "/try again shows the running tryout"
+    assert user.text() == first_task
+    again = user.tap_data(encode(Act.TRY_START, "here"))  # an old intro's Start
+    assert again.tallies == (), "carrying on is not a new tryout"
+
+
+def test_feelings_of_neither_side_count_the_finished_quiz_as_neither(
+    dialogue: Dialogue,
+) -> None:
+    user = DialogueUser(dialogue)
+    play_tryout(user, dialogue, coding="Not for me", billing="Not for me")
+    user.command("start")
+    user.tap("Start the quiz")
+    finished = [user.answer(0) for _ in range(dialogue.quiz.total)][-1]
+    assert "Neither path" in user.screen.text
+    assert finished.tallies == ((QUIZ_FINISHED, NEITHER),)
 
 
 def test_arrivals_through_a_shared_link_are_counted(dialogue: Dialogue) -> None:
