@@ -9,9 +9,9 @@ COPY bot ./bot
 COPY flows ./flows
 COPY content ./content
 # A virtual environment of its own, copied whole into the runtime image below; [sentry]
-# so SENTRY_DSN works without another build.
+# so SENTRY_DSN works without another build, [stats-chart] for the /stats chart.
 RUN python -m venv /venv \
-    && /venv/bin/pip install --no-cache-dir --disable-pip-version-check ".[sentry]"
+    && /venv/bin/pip install --no-cache-dir --disable-pip-version-check ".[sentry,stats-chart]"
 
 FROM python:3.11-slim-bookworm
 ENV PATH=/venv/bin:$PATH \

@@ -7,6 +7,7 @@ python -m bot.stats_chart reads the chart's data as JSON on stdin and writes a P
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import sys
 from typing import Any
@@ -43,6 +44,8 @@ async def draw_in_child(spec: dict[str, Any], seconds: float = CHART_SECONDS) ->
 
 
 def main() -> None:
+    if importlib.util.find_spec("matplotlib") is None:
+        sys.exit('matplotlib is not installed: pip install ".[stats-chart]" to draw this chart')
     sys.stdout.buffer.write(draw(json.load(sys.stdin)))
 
 

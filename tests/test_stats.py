@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -300,6 +302,26 @@ async def test_stats_is_an_unknown_command_to_everyone_else(
 async def test_a_chart_that_cannot_be_drawn_is_reported_not_faked() -> None:
     with pytest.raises(ChartFailed, match="exit code 1: KeyError"):
         await draw_in_child({"title": "no days, no series"})
+
+
+def test_without_matplotlib_the_chart_process_says_what_to_install() -> None:
+    """A plain install has no matplotlib (it is the stats-chart extra): the child says so,
+    and admin.py logs that line and sends the figures alone (the test below)."""
+    hide_matplotlib = (
+        "import sys, runpy; sys.modules['matplotlib'] = None; "
+        "runpy.run_module('bot.stats_chart', run_name='__main__')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", hide_matplotlib],
+        input=b'{"title": "t"}',
+        capture_output=True,
+        timeout=60,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert done.returncode == 1 and done.stdout == b""
+    assert done.stderr.decode().strip().splitlines()[-1] == (
+        'matplotlib is not installed: pip install ".[stats-chart]" to draw this chart'
+    )
 
 
 async def test_without_its_chart_stats_still_sends_the_figures(
