@@ -15,6 +15,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import build_application, serve
 from bot.config import REFUSED_TOKEN, UNREACHABLE_API, ConfigError, Settings
 from bot.console import run_console
+from bot.errors import init_sentry
 from bot.logs import configure_logging
 from bot.storage import StorageError
 from flows.content import ContentError, load_content
@@ -40,9 +41,15 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
-    secrets = [settings.token, settings.webhook_secret]
+    secrets = [s.get_secret_value() for s in (settings.token, settings.webhook_secret) if s]
     log_level = "WARNING" if args.console else settings.log_level
-    configure_logging(log_level, [s.get_secret_value() for s in secrets if s])
+    configure_logging(log_level, secrets)
+    if settings.sentry_dsn is not None and not args.console:
+        try:
+            init_sentry(settings.sentry_dsn.get_secret_value(), secrets)
+        except ConfigError as error:
+            print(error, file=sys.stderr)
+            return EXIT_CONFIG
     try:
         content = load_content()
     except ContentError as error:

@@ -7,16 +7,19 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from telegram import BotCommand, LinkPreviewOptions
+from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot import handlers, lifecycle
+from bot import admin, handlers, lifecycle
 from bot.config import Settings
 from bot.conversation import Conversation
 from bot.delivery import deliver
+from bot.metrics import Metrics
+from bot.ops import ENDPOINTS, Endpoints, OpsServer, Readiness
 from bot.processor import PerChatUpdateProcessor
+from bot.profile import sync_profile
 from bot.ratelimit import FairRateLimiter
 from bot.reminders import (
     SHORT_DAY_SWEEP_SECONDS,
@@ -28,7 +31,7 @@ from bot.reminders import (
 from bot.requests import RetryingRequest
 from bot.storage import Storage, open_storage
 from flows.checkins import CheckinCalendar
-from flows.dialogue import COMMANDS, Dialogue
+from flows.dialogue import Dialogue
 from flows.replies import Outcome
 from flows.schema import Content
 
@@ -36,6 +39,7 @@ log = logging.getLogger(__name__)
 
 STORAGE = "storage"
 REQUESTS = "requests"
+OPS = "ops"
 RETENTION_JOB = "retention"
 # The retention sweep runs a minute after start-up, then hourly (every replica runs it;
 # deleting twice is harmless).
@@ -48,14 +52,22 @@ def build_application(settings: Settings, content: Content) -> Application:
     if settings.token is None:
         raise ValueError("a Telegram application needs TELEGRAM_BOT_TOKEN")
     token = settings.token.get_secret_value()
+    metrics = Metrics()
     requests = (
         # One connection per update being handled at once.
         RetryingRequest(
             connection_pool_size=settings.max_concurrent_updates,
             read_timeout=settings.api_timeout,
+            observe=metrics.api_request,
         ),
         # Long polling on aiohttp too (one connection); bot/polling.py retries a failed poll.
-        RetryingRequest(connection_pool_size=1, read_timeout=settings.api_timeout, backoff=()),
+        # Its answers count too: a getUpdates answered is what makes a polling bot ready.
+        RetryingRequest(
+            connection_pool_size=1,
+            read_timeout=settings.api_timeout,
+            backoff=(),
+            observe=metrics.api_request,
+        ),
     )
     builder = (
         ApplicationBuilder()
@@ -83,13 +95,26 @@ def build_application(settings: Settings, content: Content) -> Application:
     dialogue = Dialogue(content, CheckinCalendar(day_seconds=settings.checkin_day_seconds))
     application.bot_data[STORAGE] = storage
     application.bot_data[REQUESTS] = requests
-    application.bot_data[handlers.CONVERSATION] = Conversation(dialogue, storage)
+    application.bot_data[handlers.CONVERSATION] = Conversation(
+        dialogue, storage, on_tallies=metrics.tallies
+    )
     application.bot_data[handlers.LOG_KEY] = token
     application.bot_data[handlers.UPLOADS] = {}
+    application.bot_data[handlers.METRICS] = metrics
+    webhook = bool(settings.webhook_url)
+    readiness = Readiness(storage, metrics, webhook, application.bot if webhook else None)
+    endpoints = application.bot_data[ENDPOINTS] = Endpoints(metrics, readiness)
+    if settings.metrics_port is not None:  # the webhook server serves them too (bot/webhook.py)
+        application.bot_data[OPS] = OpsServer(
+            endpoints, settings.metrics_listen, settings.metrics_port
+        )
     handlers.register(application)
+    admin.register(application, settings.admin_chat_ids)
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is installed"
     # A user who blocked the bot, or a chat that is gone, will never take a check-in.
-    sender = CheckinSender(dialogue, storage, (Forbidden, BadRequest), log_key=token)
+    sender = CheckinSender(
+        dialogue, storage, (Forbidden, BadRequest), log_key=token, on_event=metrics.checkin
+    )
     short_day = settings.checkin_day_seconds is not None
     sweep = SHORT_DAY_SWEEP_SECONDS if short_day else SWEEP_SECONDS
     CheckinJobs(sender, _deliver_to, sweep).install(application.job_queue)
@@ -131,21 +156,22 @@ async def _on_startup(application: Application) -> None:
     storage: Storage = application.bot_data[STORAGE]
     await storage.open()
     conversation: Conversation = application.bot_data[handlers.CONVERSATION]
-    await register_commands(application, conversation.dialogue.content)
+    conversation.dialogue.views.bot_link = f"https://t.me/{application.bot.username}"
+    await sync_profile(
+        application.bot, conversation.dialogue.content, application.bot_data[admin.ADMINS]
+    )
+    ops: OpsServer | None = application.bot_data.get(OPS)
+    if ops is not None:
+        await ops.start()
     log.info("bot @%s is up", application.bot.username)
 
 
 async def _on_shutdown(application: Application) -> None:
+    ops: OpsServer | None = application.bot_data.get(OPS)
+    if ops is not None:
+        await ops.stop()
     storage: Storage = application.bot_data[STORAGE]
     await storage.close()
-
-
-async def register_commands(application: Application, content: Content) -> None:
-    """The command menu in Telegram's UI, in each language the content has."""
-    for language, words in content.languages.items():
-        commands = [BotCommand(name, words.messages.commands[name]) for name in COMMANDS]
-        code = None if language == content.default_language else language
-        await application.bot.set_my_commands(commands, language_code=code)
 
 
 @asynccontextmanager

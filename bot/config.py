@@ -81,6 +81,23 @@ class Settings(BaseModel):
     retention_days: int = Field(default=DEFAULT_RETENTION_DAYS, ge=1)
     # Tests and demos: a "day" of this many seconds for check-ins (no 10:00 alignment).
     checkin_day_seconds: float | None = Field(default=None, gt=0)
+    # Telegram user ids allowed to use /stats.
+    admin_chat_ids: frozenset[int] = frozenset()
+    # /healthz, /readyz and /metrics on this port (bot/ops.py); not served when unset.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_listen: str = "127.0.0.1"
+    # Error reports to Sentry (bot/errors.py); the DSN holds a key, so it is kept secret.
+    sentry_dsn: SecretStr | None = None
+
+    @field_validator("admin_chat_ids", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        ids = [part.strip() for part in value.split(",") if part.strip()]
+        if not all(re.fullmatch(r"-?\d{1,20}", part) for part in ids):
+            raise ValueError("must be Telegram user ids separated by commas, e.g. 12345,67890")
+        return frozenset(int(part) for part in ids)
 
     @field_validator("api_url")
     @classmethod
@@ -119,6 +136,14 @@ class Settings(BaseModel):
             )
         return self
 
+    @model_validator(mode="after")
+    def _metrics_port_free(self) -> Self:
+        if self.webhook_url and self.metrics_port == self.port:
+            raise ValueError(
+                f"METRICS_PORT must differ from PORT ({self.port}), where the webhook is served"
+            )
+        return self
+
     @property
     def webhook_path(self) -> str:
         """The path part of WEBHOOK_URL, where the bot's web server takes updates."""
@@ -154,6 +179,10 @@ _VARIABLES = {
     "listen": "WEBHOOK_LISTEN",
     "retention_days": "DATA_RETENTION_DAYS",
     "checkin_day_seconds": "CHECKIN_DAY_SECONDS",
+    "admin_chat_ids": "ADMIN_CHAT_IDS",
+    "metrics_port": "METRICS_PORT",
+    "metrics_listen": "METRICS_LISTEN",
+    "sentry_dsn": "SENTRY_DSN",
     "webhook_read_timeout": "WEBHOOK_READ_TIMEOUT",
     "webhook_max_connections": "WEBHOOK_MAX_CONNECTIONS",
     "shutdown_grace": "SHUTDOWN_GRACE_SECONDS",

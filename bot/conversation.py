@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from bot.storage import Storage
@@ -24,10 +24,20 @@ class ConflictError(Exception):
     """Another process kept changing this chat's state; the step was not applied."""
 
 
+Tallies = Sequence[tuple[str, str]]
+
+
 class Conversation:
-    def __init__(self, dialogue: Dialogue, storage: Storage) -> None:
+    def __init__(
+        self,
+        dialogue: Dialogue,
+        storage: Storage,
+        on_tallies: Callable[[Tallies], None] | None = None,
+    ) -> None:
+        """on_tallies: told of each step's tallies as well (the /metrics funnel)."""
         self.dialogue = dialogue
         self.storage = storage
+        self.on_tallies = on_tallies
 
     async def step(self, chat_id: int, apply: Callable[[ChatState], Outcome]) -> Outcome:
         """Apply a step and commit its state, with the check-ins it schedules or stops (or
@@ -36,6 +46,8 @@ class Conversation:
         outcome = await self._apply(chat_id, apply)
         if outcome.tallies:
             await self._add_tallies(outcome.tallies)
+            if self.on_tallies is not None:
+                self.on_tallies(outcome.tallies)
         return outcome
 
     async def _add_tallies(self, tallies: tuple[tuple[str, str], ...]) -> None:

@@ -18,12 +18,14 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.conversation import Conversation
 from bot.delivery import deliver, to_markup
 from bot.logs import chat_ref, forget_chat_ref
+from bot.metrics import Metrics
 from flows.dialogue import COMMANDS, Dialogue
 from flows.replies import Outcome
 from flows.state import ChatState, Person
@@ -33,6 +35,10 @@ log = logging.getLogger("bot.updates")
 CONVERSATION = "conversation"
 LOG_KEY = "log_key"
 UPLOADS = "uploads"
+METRICS = "metrics"
+
+# Handler groups run in order; the counting one sees every update first.
+COUNTING_GROUP = -2
 DRAWN = "drawn"
 
 Step = Callable[[Dialogue, ChatState, Person], Outcome]
@@ -90,13 +96,17 @@ def logged(name: str) -> Callable[[Handler], Handler]:
                 await handler(update, context)
             finally:
                 chat = update.effective_chat
+                seconds = time.perf_counter() - started
                 log.info(
                     "update=%s chat=%s handler=%s ms=%.1f",
                     update_kind(update),
                     _ref(context, chat.id) if chat else "-",
                     name,
-                    (time.perf_counter() - started) * 1000,
+                    seconds * 1000,
                 )
+                metrics: Metrics | None = context.bot_data.get(METRICS)
+                if metrics is not None:
+                    metrics.update_handled(update_kind(update), name, seconds)
 
         return run
 
@@ -256,7 +266,15 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("could not send the error notice to chat %s", _ref(context, chat_id))
 
 
+async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Counts every update as it arrives, before (and whether or not) a handler takes it."""
+    metrics: Metrics | None = context.bot_data.get(METRICS)
+    if metrics is not None:
+        metrics.update_received(update_kind(update))
+
+
 def register(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, on_any_update), group=COUNTING_GROUP)
     private = filters.ChatType.PRIVATE
     new_message = filters.UpdateType.MESSAGE
     for name in COMMANDS:

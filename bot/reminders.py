@@ -53,7 +53,10 @@ class CheckinSender:
         storage: Storage,
         undeliverable: tuple[type[Exception], ...] = (),
         log_key: str = "",
+        on_event: Callable[[str], None] | None = None,
     ) -> None:
+        """on_event: told "due", "sent" or "failed" for each check-in (/metrics)."""
+        self.on_event = on_event or (lambda event: None)
         self.dialogue = dialogue
         self.storage = storage
         # Failures that no retry will fix (the user blocked the bot): drop the check-in.
@@ -68,14 +71,20 @@ class CheckinSender:
         reminder = await self.storage.claim_reminder(chat_id, day, token, CLAIM_LEASE_SECONDS)
         if reminder is None:
             return False
+        self.on_event("due")
         state = await self.storage.load(chat_id) or ChatState()
         outcome = self.dialogue.checkin(state, reminder.plan, day, reminder.language)
         chat = chat_ref(chat_id, self.log_key)
         try:
             await deliver(outcome)
         except self.undeliverable as error:
+            self.on_event("failed")
             log.warning("check-in day %d for chat %s dropped: %s", day, chat, type(error).__name__)
+        except BaseException:
+            self.on_event("failed")  # tried again once the claim runs out
+            raise
         else:
+            self.on_event("sent")
             log.info("check-in day %d sent to chat %s", day, chat)
         await self.storage.finish_reminder(chat_id, day, token)
         return True

@@ -10,11 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.metrics import api_outcome
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +47,10 @@ class RetryingRequest(BaseRequest):
         connection_pool_size: int,
         read_timeout: float,
         backoff: tuple[float, ...] = BACKOFF,
+        observe: Callable[[str, str], None] | None = None,
     ) -> None:
+        """observe(method, outcome): told of every attempt (bot/metrics.py)."""
+        self._observe = observe or (lambda method, outcome: None)
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
         self._backoff = backoff
@@ -86,17 +92,21 @@ class RetryingRequest(BaseRequest):
                 status, payload = await self._send(url, method, request_data, limits)
             except NetworkError as error:  # TimedOut is a NetworkError too
                 if pause is None:
+                    self._observe(api_method, "network")
                     raise
                 problem = type(error).__name__
             else:
                 if status == 200 and not _is_json(payload):
                     problem = "HTTP 200 with a malformed body"  # a proxy cut it short
                 elif status < 500:
+                    self._observe(api_method, api_outcome(status))
                     return status, payload
                 else:
                     problem = f"HTTP {status}"
                 if pause is None:
+                    self._observe(api_method, "5xx" if status >= 500 else "malformed")
                     return status, payload
+            self._observe(api_method, "retried")
             log.warning(
                 "%s failed (%s), attempt %d; retrying in %.2fs", api_method, problem, attempt, pause
             )

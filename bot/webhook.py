@@ -10,6 +10,8 @@ out of file descriptors. Here, on aiohttp's low-level server:
 - a connection that has not sent a whole request head within the read timeout is closed,
   and so is one whose body does not arrive within it (408);
 - at most max_connections are open at once; more are closed as soon as they connect;
+- /healthz, /readyz and /metrics (bot/ops.py) are answered to a GET of their paths, with
+  no secret (they hold no user data) and without reading a body;
 - an update is answered 200 only once it was handled, so one the process could not finish
   (SIGTERM, a crash) is sent again by Telegram; an update_id seen before is answered 200
   and not handled twice.
@@ -29,6 +31,7 @@ from aiohttp.web_protocol import RequestHandler
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.ops import ENDPOINTS, Endpoints
 from bot.polling import HANDLED_UPDATE_TYPES, parse_update
 
 log = logging.getLogger(__name__)
@@ -71,6 +74,7 @@ class WebhookServer:
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._accepting = True
         self._server: CappedServer | None = None
+        self._endpoints: Endpoints | None = application.bot_data.get(ENDPOINTS)
 
     async def run(self, stop: asyncio.Event) -> None:
         settings = self.settings
@@ -114,6 +118,11 @@ class WebhookServer:
             self._server.busy.discard(connection)
 
     async def _answer(self, request: web.BaseRequest) -> web.StreamResponse:
+        if self._endpoints is not None and request.path != self.path:
+            # /healthz, /readyz, /metrics: no secret (they hold no user data), no body read
+            answer = await self._endpoints.answer(request)
+            if answer is not None:
+                return answer
         if request.path != self.path:
             return _refuse(404)
         if request.method != "POST":

@@ -40,6 +40,7 @@ class Act(StrEnum):
     NO_REMIND = "rn"  # no check-ins, thanks
     STOP_REMINDERS = "rs"  # stop the check-ins
     TIMEZONE = "tz"  # tz:<zone>, e.g. tz:central
+    STATS = "st"  # /stats again (admins only: the bot answers it before the dialogue)
     # Try the job (flows/tryout). Buttons that move it carry the state version and the step
     # they were drawn for.
     # ts:here (from its intro, in place) or ts:new (a new message): start the tryout, or
@@ -87,6 +88,7 @@ _SHAPES: dict[Act, tuple[str, ...]] = {
     Act.NO_REMIND: (),
     Act.STOP_REMINDERS: (),
     Act.TIMEZONE: (_WORD,),
+    Act.STATS: (),
     Act.TRY_START: (r"new|here",),
     Act.TRY_ANSWER: (_NUMBER, r"\d{1,2}", r"\d"),
     Act.TRY_NEXT: (_NUMBER,),

@@ -8,6 +8,7 @@ Payloads (Telegram allows A-Z, a-z, 0-9, _ and -, up to 64 characters):
   plan-<persona>           that persona's plan for the user's track (asks the track if none)
   plan-<persona>-<track>   that persona's plan for that track
   <guide topic>            a topic of the career guide: roles, training, salary, ...
+  from-friend              the welcome, counted as an arrival through a Share button
 Anything else opens the welcome.
 """
 
@@ -19,6 +20,8 @@ from typing import Literal
 
 from flows.schema import TRACKS, Track
 
+# The link a Share button passes on (flows/views.py): the welcome, counted in /stats.
+SHARE_PAYLOAD = "from-friend"
 _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 

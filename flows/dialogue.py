@@ -10,7 +10,7 @@ from __future__ import annotations
 from flows.ask.screens import AskViews
 from flows.ask.steps import AskSteps
 from flows.ask.understand import Reader
-from flows.callbacks import decode
+from flows.callbacks import Tap, decode
 from flows.chart import ChartBook
 from flows.checkins import CheckinCalendar
 from flows.export import PlanExport
@@ -23,6 +23,7 @@ from flows.replies import Outcome, Reply
 from flows.result.screens import ResultScreens
 from flows.schema import Content
 from flows.state import ChatState, Person
+from flows.stats.screens import StatsScreens
 from flows.steps.base import Turn
 from flows.tryout.model import TryoutPlan
 from flows.tryout.screens import TryoutScreens
@@ -58,10 +59,11 @@ class Dialogue(AskSteps):
         self.calendar = calendar or CheckinCalendar()
         self.followup = FollowUpViews(content, self.calendar)
         self.exports = PlanExport(self.followup)
-        self.results = ResultScreens(content, self.guide)
+        self.stats = StatsScreens(content)
+        self.results = ResultScreens(content, self.guide, self.views.share_button)
         self.tryout = TryoutPlan(content.tryout)
         self.tryout_screens = TryoutScreens(content, self.tryout, self.results)
-        self.home_screens = HomeScreens(content, self.followup)
+        self.home_screens = HomeScreens(content, self.followup, self.views.share_button)
         self.reader = Reader(content)  # the typed-question index, built once here
         self.asks = AskViews(content, self.views)
 
@@ -101,6 +103,11 @@ class Dialogue(AskSteps):
         if tap is None:
             return self._out_of_date(turn)
         return getattr(self, f"_on_{tap.act.name.lower()}")(turn, tap)
+
+    def _on_stats(self, turn: Turn, tap: Tap) -> Outcome:
+        """The admins' Refresh under /stats reaches the dialogue only when the bot did not
+        take it first (someone who is not an admin): an out-of-date button to them."""
+        return self._out_of_date(turn)
 
     def text(self, state: ChatState, person: Person, typed: str) -> Outcome:
         """Typed text (flows/ask): answered, never stored; the outcome's tallies say only

@@ -583,6 +583,44 @@ class LanguageMenuWords(Schema):
     switched: Text  # said in the new language
 
 
+class ShareWords(Schema):
+    button: ButtonLabel
+    # The one line the share sheet puts above the link: an invitation, never the user's
+    # answers. Plain text (Telegram shows it as typed).
+    invitation: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\n<>]+$")]
+
+
+class ProfileWords(Schema):
+    """What Telegram shows before someone presses Start (setMyDescription and
+    setMyShortDescription, with Telegram's limits)."""
+
+    description: Annotated[str, Field(min_length=1, max_length=512)]
+    short_description: Annotated[str, Field(min_length=1, max_length=120)]
+
+
+class StatsWords(Schema):
+    """/stats, for the bot's admins."""
+
+    title: Text  # {today}
+    row: Text  # {event} {week} {month}
+    events: dict[str, Text]  # one per event of flows.stats.FUNNEL
+    results: Text
+    neither: Text  # the results split's name for a quiz that pulled toward neither path
+    personas: Text
+    languages: Text
+    asked: Text
+    request: Text  # {intent}: a typed request (intent.plan...) among the most asked
+    unanswered: Text
+    split_row: Text  # {label} {week} {month} {share}
+    nothing: Text
+    no_topic: Text
+    note: Text
+    chart_title: Text
+    chart_caption: Text
+    refresh: ButtonLabel
+    command: Annotated[str, Field(min_length=3, max_length=256)]  # in admins' command menu
+
+
 class Messages(Schema):
     dates: DateWords
     welcome: WelcomeWords
@@ -606,6 +644,9 @@ class Messages(Schema):
     export: ExportWords
     timezone: TimezoneWords
     commands: dict[str, Annotated[str, Field(min_length=3, max_length=256)]]
+    share: ShareWords
+    profile: ProfileWords
+    stats: StatsWords
 
 
 class AskScreenWords(Schema):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+from urllib.parse import urlencode
 
 from flows.callbacks import Act, encode
+from flows.deeplinks import SHARE_PAYLOAD
 from flows.guide import PAGE_BUDGET, Topic, pack, visible
 from flows.replies import Button, Keyboard, Reply, rows
 from flows.schema import Content, Track
@@ -24,6 +26,20 @@ class Views:
     def __init__(self, content: Content, total_questions: int) -> None:
         self.content = content
         self.total = total_questions
+        # The bot's t.me address, once Telegram has told the bot its username; until then
+        # (and in the console) there is no Share button.
+        self.bot_link: str | None = None
+
+    def share_button(self, language: str) -> Button | None:
+        """The Share button: Telegram's share sheet with a link to the bot (a deep link that
+        counts the arrival) and a one-line invitation; never anything the user answered.
+        None while the bot's address is unknown (the console)."""
+        if self.bot_link is None:
+            return None
+        share = self.content.words(language).messages.share
+        link = f"{self.bot_link}?start={SHARE_PAYLOAD}"
+        query = urlencode({"url": link, "text": share.invitation})
+        return Button(share.button, url=f"https://t.me/share/url?{query}")
 
     # ---- welcome and quiz ----------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from flows.dialogue import Dialogue
 from flows.replies import Outcome, Reply, plain_text
 from flows.schema import Content
 from flows.state import Person
+from flows.stats import QUIZ_FINISHED, QUIZ_STARTED
 from tests.chat_double import DialogueUser
 
 PHONE_SCREEN = 1000  # characters, in English
@@ -266,6 +267,26 @@ def test_asking_for_the_quiz_starts_it_and_thanks_get_a_reply(dialogue: Dialogue
     user = DialogueUser(dialogue)
     thanks = user.send("thank you so much")
     assert thanks.replies[0].keyboard and thanks.tallies == ((METRIC, intent_id("thanks")),)
+
+
+def test_a_request_keeps_the_tallies_of_the_step_it_runs(dialogue: Dialogue) -> None:
+    """Typing "start the quiz" is counted as a typed request and as a quiz start (/stats)."""
+    started = DialogueUser(dialogue).send("start the quiz")
+    assert started.tallies == ((QUIZ_STARTED, "en"), (METRIC, intent_id("quiz")))
+
+
+def test_typing_the_last_answer_counts_the_finished_quiz(
+    dialogue: Dialogue, content: Content
+) -> None:
+    user = in_quiz(dialogue)
+    for _ in range(len(content.quiz.questions) - 1):
+        user.answer(0)
+    last = content.quiz.questions[-1]
+    label = content.words("en").quiz.questions[last.id].options[last.options[0].id].label
+    finished = user.send(label)
+    assert user.state.step == "result"
+    events = [event for event, _ in finished.tallies]
+    assert events == [QUIZ_FINISHED, METRIC], finished.tallies
 
 
 def test_asking_for_my_result_shows_it_once_the_quiz_is_done(dialogue: Dialogue) -> None:

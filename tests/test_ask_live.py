@@ -43,6 +43,7 @@ async def test_a_typed_question_is_answered_and_only_counted(
         (today, "ask", "jobs.remote", 1),
         (today, "ask", "no_match", 1),
         (today, "ask", "salary.federal", 2),
+        (today, "quiz_started", "en", 1),  # the quiz started with its button (/stats)
     ]
     stored = await run_sql(database_url, "SELECT state FROM chats")
     assert all("coders" not in str(state) for (state,) in stored), "what was typed is not kept"

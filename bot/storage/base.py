@@ -70,6 +70,10 @@ class Storage(ABC):
         cheap enough to call before every write."""
 
     @abstractmethod
+    async def ping(self) -> None:
+        """Raise if the database does not answer a trivial query (for /readyz)."""
+
+    @abstractmethod
     async def load(self, chat_id: int) -> ChatState | None:
         """The chat's state, or None if nothing is stored about the chat."""
 

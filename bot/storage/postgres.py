@@ -102,6 +102,9 @@ class PostgresStorage(Storage):
             await self._pool.close()
             self._pool = None
 
+    async def ping(self) -> None:
+        await self.pool.fetchval("SELECT 1")
+
     async def load(self, chat_id: int) -> ChatState | None:
         row = await self.pool.fetchrow(
             "SELECT version, state FROM chats WHERE chat_id = $1", chat_id

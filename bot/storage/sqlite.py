@@ -170,6 +170,10 @@ class SqliteStorage(Storage):
             await self._db.close()
             self._db = None
 
+    async def ping(self) -> None:
+        async with self._lock, self.db.execute("SELECT 1") as cursor:
+            await cursor.fetchone()
+
     async def load(self, chat_id: int) -> ChatState | None:
         async with (
             self._read_lock(),

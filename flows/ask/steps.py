@@ -186,4 +186,6 @@ class AskSteps(WelcomeSteps, ProgressSteps, CheckinSteps, PrivacySteps):
 
     @staticmethod
     def _tallied(outcome: Outcome, label: str) -> Outcome:
-        return replace(outcome, tallies=((METRIC, label),))
+        """The typed text's tally, after those of the step it led to (a quiz started, a
+        plan picked...), which /stats counts as if the button had been tapped."""
+        return replace(outcome, tallies=(*outcome.tallies, (METRIC, label)))

@@ -11,6 +11,7 @@ from flows.followup import FollowUpViews, plan_label
 from flows.home.progress import plan_progress
 from flows.plans import Plan
 from flows.replies import Button, Keyboard, Reply, rows
+from flows.result.screens import ShareButton
 from flows.schema import Content
 from flows.state import Checkins
 from flows.tryout.screens import try_job_button
@@ -22,9 +23,10 @@ TICKS_PER_ROW = 4
 
 
 class HomeScreens:
-    def __init__(self, content: Content, followup: FollowUpViews) -> None:
+    def __init__(self, content: Content, followup: FollowUpViews, share: ShareButton) -> None:
         self.content = content
         self.followup = followup
+        self.share = share
 
     # ---- a plan, one phase at a time -----------------------------------------------------
 
@@ -117,7 +119,10 @@ class HomeScreens:
                 Button(buttons.other_plans, encode(Act.PERSONAS, track)),
             )
         )
-        keyboard.append((Button(buttons.home, encode(Act.HOME, "here")),))
+        # Share shares the bot, never this plan, so it sits beside Home on every page.
+        share = self.share(language)
+        home = Button(buttons.home, encode(Act.HOME, "here"))
+        keyboard.append((home, share) if share is not None else (home,))
         return Reply(text, tuple(keyboard), replace=replace)
 
     # ---- home --------------------------------------------------------------------------------

@@ -11,11 +11,19 @@ from flows.plans import Plan
 from flows.replies import Outcome, Reply
 from flows.schema import Track
 from flows.state import ChatState
+from flows.stats import PLAN, QUIZ_STARTED, Tally
 from flows.steps.base import Steps, Turn
 
 
 def ticks_of(state: ChatState, plan: Plan) -> int:
     return state.ticks.get(plan_key(plan.persona, plan.track), 0)
+
+
+def _got_a_plan(before: ChatState, after: ChatState, persona: str) -> tuple[Tally, ...]:
+    """/stats counts a plan when it becomes the user's own (their first, or one they made
+    theirs), never when a plan is only looked at or is already theirs."""
+    mine = (before.persona, before.plan_track) != (after.persona, after.plan_track)
+    return ((PLAN, persona),) if mine else ()
 
 
 class HomeSteps(Steps):
@@ -74,7 +82,7 @@ class HomeSteps(Steps):
         if self._my_plan(state, language) is None:
             moved = self._made_mine(state, persona, track)
         page = self._plan_page(moved, language, plan, None, replace=replace)
-        return self._say(state, page, new_state=moved)
+        return self._say(state, page, new_state=moved, tallies=_got_a_plan(state, moved, persona))
 
     def _page_tap(self, turn: Turn, tap: Tap) -> tuple[Plan, int] | None:
         plan = self._plan(turn.language, *tap.args[:2])
@@ -102,7 +110,8 @@ class HomeSteps(Steps):
         moved = self._made_mine(state, plan.persona, plan.track)
         page = self._plan_page(moved, language, plan, index, replace=True)
         notice = self.content.words(language).messages.plan.made_mine
-        return self._say(state, page, new_state=moved, notice=notice)
+        tallies = _got_a_plan(state, moved, plan.persona)
+        return self._say(state, page, new_state=moved, notice=notice, tallies=tallies)
 
     def _on_my_plan(self, turn: Turn, tap: Tap) -> Outcome:
         return self._say(turn.state, self._my_plan_or_menu(turn, replace=False))
@@ -171,4 +180,5 @@ class HomeSteps(Steps):
         if not moved:
             return self._out_of_date(turn)
         moved = moved.model_copy(update={"screen": turn.message_id})
-        return self._say(state, self.views.question(language, moved, replace=True), new_state=moved)
+        question = self.views.question(language, moved, replace=True)
+        return self._say(state, question, new_state=moved, tallies=((QUIZ_STARTED, language),))

@@ -3,6 +3,8 @@ against it, the figures that matter for this person, and the way on to a plan.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flows.callbacks import Act, encode
 from flows.guide import GuideBook
 from flows.replies import Button, Keyboard, Reply
@@ -10,13 +12,23 @@ from flows.result.reading import Reading
 from flows.schema import Content, Track
 from flows.tryout.screens import feeling_reasons, try_job_button
 
+# The bot's Share button in a language, or None where the bot's address is unknown
+# (flows.views.Views.share_button).
+ShareButton = Callable[[str], Button | None]
+
 MAX_REASONS = 3
 
 
 class ResultScreens:
-    def __init__(self, content: Content, guide: GuideBook) -> None:
+    def __init__(self, content: Content, guide: GuideBook, share: ShareButton) -> None:
         self.content = content
         self.guide = guide
+        self.share = share
+
+    def _share_row(self, language: str) -> Keyboard:
+        """The Share button on a row of its own, the last: the text stays as it is."""
+        share = self.share(language)
+        return ((share,),) if share is not None else ()
 
     def headline(self, language: str, reading: Reading) -> str:
         """The result in one line (also the home screen's first line)."""
@@ -79,6 +91,7 @@ class ResultScreens:
             ),
             (try_job_button(words.tryout),),
             (Button(buttons.retake_quiz, encode(Act.START_OVER, version)),),
+            *self._share_row(language),
         )
         return Reply("\n\n".join(parts), keyboard, replace=replace)
 
@@ -110,4 +123,5 @@ class ResultScreens:
             *(() if tried else ((try_job_button(self.content.words(language).tryout),),)),
             (Button(buttons.plan_anyway, encode(Act.PLAN_MENU)),),
             (Button(buttons.retake_quiz, encode(Act.START_OVER, version)),),
+            *self._share_row(language),
         )

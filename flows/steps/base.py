@@ -18,6 +18,7 @@ from flows.result.screens import ResultScreens
 from flows.schema import TRACKS, Content
 from flows.scoring import score
 from flows.state import ChatState, Person
+from flows.stats import Tally
 from flows.tryout.model import TryoutPlan
 from flows.tryout.screens import TryoutScreens
 from flows.views import Views
@@ -55,6 +56,7 @@ class Steps:
         new_state: ChatState | None = None,
         notice: str | None = None,
         checkins: CheckinChange | None = None,
+        tallies: tuple[Tally, ...] = (),
     ) -> Outcome:
         return Outcome(
             state=new_state or state,
@@ -62,6 +64,7 @@ class Steps:
             notice=notice,
             saved_state=state,
             checkins=checkins,
+            tallies=tallies,
         )
 
     def _plan(self, language: str, persona: str, track: str) -> Plan | None:

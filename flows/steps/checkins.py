@@ -11,7 +11,13 @@ from flows.home.steps import HomeSteps
 from flows.plans import Plan
 from flows.replies import Button, Outcome
 from flows.state import ChatState, Checkins
+from flows.stats import CHECKINS_ON, Tally
 from flows.steps.base import Turn
+
+
+def _on(change: CheckinChange | None) -> tuple[Tally, ...]:
+    """/stats counts check-ins turned on, not a double tap that keeps them as they were."""
+    return ((CHECKINS_ON, ""),) if change is not None else ()
 
 
 class CheckinSteps(HomeSteps):
@@ -43,7 +49,7 @@ class CheckinSteps(HomeSteps):
         zone = zone_of(state.timezone)
         home = Button(self.content.words(language).messages.buttons.home, encode(Act.HOME, "here"))
         active = self.followup.reminders_active(language, plan, checkins, zone, home)
-        return self._say(state, active, new_state=moved, checkins=change)
+        return self._say(state, active, new_state=moved, checkins=change, tallies=_on(change))
 
     def _on_remind_here(self, turn: Turn, tap: Tap) -> Outcome:
         """Yes, from the page of the user's plan: the page turns into what is now
@@ -58,7 +64,7 @@ class CheckinSteps(HomeSteps):
         back = Button(label, encode(Act.PLAN_PAGE, plan.persona, plan.track, index))
         zone = zone_of(state.timezone)
         active = self.followup.reminders_active(language, plan, checkins, zone, back)
-        return self._say(state, active, new_state=moved, checkins=change)
+        return self._say(state, active, new_state=moved, checkins=change, tallies=_on(change))
 
     def _on_no_remind(self, turn: Turn, tap: Tap) -> Outcome:
         """No, thanks: says truthfully what stays scheduled, if anything."""

@@ -10,6 +10,7 @@ from flows.checkins import plan_key, zone_of
 from flows.home.progress import phase_of_step
 from flows.home.steps import ticks_of
 from flows.replies import Button, Outcome, Reply
+from flows.stats import STEP_TICKED
 from flows.steps.base import Turn
 from flows.steps.plans import PlanSteps
 
@@ -48,7 +49,8 @@ class ProgressSteps(PlanSteps):
             ticks = {k: v for k, v in state.ticks.items() if k != key}
             moved = state.advanced(ticks={**ticks, key: after} if after else ticks)
         page = self._plan_page(moved, language, plan, phase_of_step(plan, index), replace=True)
-        return self._say(state, page, new_state=moved)
+        ticked_off = ((STEP_TICKED, ""),) if after > before else ()
+        return self._say(state, page, new_state=moved, tallies=ticked_off)
 
     def _on_export(self, turn: Turn, tap: Tap) -> Outcome:
         """The plan as a Markdown file and an .ics calendar, counted from the day check-ins

@@ -7,6 +7,7 @@ from flows.home.steps import HomeSteps
 from flows.quiz import RESULT
 from flows.replies import Outcome
 from flows.state import ChatState
+from flows.stats import NEITHER, QUIZ_FINISHED, QUIZ_STARTED
 from flows.steps.base import Turn
 
 
@@ -18,7 +19,9 @@ class QuizSteps(HomeSteps):
         assert restarted is not None, "restart is allowed from every state"
         restarted = restarted.model_copy(update={"screen": None})  # goes to a new message
         question = self.views.question(turn.language, restarted, replace=False)
-        return self._say(turn.state, question, new_state=restarted)
+        return self._say(
+            turn.state, question, new_state=restarted, tallies=((QUIZ_STARTED, turn.language),)
+        )
 
     def _begin_or_resume(self, turn: Turn, *, replace: bool) -> Outcome:
         state, language = turn.state, turn.language
@@ -28,7 +31,10 @@ class QuizSteps(HomeSteps):
         assert begun is not None, "begin is allowed outside the quiz"
         begun = self._on_screen(begun, turn) if replace else begun
         return self._say(
-            state, self.views.question(language, begun, replace=replace), new_state=begun
+            state,
+            self.views.question(language, begun, replace=replace),
+            new_state=begun,
+            tallies=((QUIZ_STARTED, language),),
         )
 
     def _on_start(self, turn: Turn, tap: Tap) -> Outcome:
@@ -47,7 +53,9 @@ class QuizSteps(HomeSteps):
             reading = self._reading(moved)
             moved = moved.model_copy(update={"track": reading.verdict.track})
             result = self._result(moved, language, replace=True)
-            return self._say(state, result, new_state=moved)
+            kind = NEITHER if reading.neither else reading.verdict.track
+            finished = ((QUIZ_FINISHED, kind),)
+            return self._say(state, result, new_state=moved, tallies=finished)
         return self._say(state, self.views.question(language, moved, replace=True), new_state=moved)
 
     def _on_back(self, turn: Turn, tap: Tap) -> Outcome:
@@ -77,7 +85,10 @@ class QuizSteps(HomeSteps):
             self._on_screen(moved, turn) if replace else moved.model_copy(update={"screen": None})
         )
         return self._say(
-            state, self.views.question(language, moved, replace=replace), new_state=moved
+            state,
+            self.views.question(language, moved, replace=replace),
+            new_state=moved,
+            tallies=((QUIZ_STARTED, language),),
         )
 
     @staticmethod

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flows.deeplinks import DeepLink, parse_deep_link
+from flows.deeplinks import SHARE_PAYLOAD, DeepLink, parse_deep_link
 from flows.replies import Outcome
+from flows.stats import SHARED_ARRIVAL
 from flows.steps.base import Turn
 from flows.steps.credentials import CredentialSteps
 from flows.steps.guide import GuideSteps
@@ -23,7 +24,8 @@ class WelcomeSteps(QuizSteps, TryoutSteps, PlanSteps, CredentialSteps, GuideStep
         if link is not None:
             return self._follow(turn, link)
         # Someone with a result or a plan comes home to it; a newcomer gets the welcome.
-        return self._say(turn.state, self._home(turn, replace=False))
+        arrived = ((SHARED_ARRIVAL, ""),) if payload == SHARE_PAYLOAD else ()
+        return self._say(turn.state, self._home(turn, replace=False), tallies=arrived)
 
     def _cmd_help(self, turn: Turn, payload: str) -> Outcome:
         return self._say(turn.state, self.views.help(turn.language))

@@ -7,6 +7,7 @@ from flows.callbacks import Tap
 from flows.quiz import RESULT
 from flows.replies import Outcome
 from flows.state import ChatState
+from flows.stats import TRY_STARTED
 from flows.steps.base import Steps, Turn
 
 
@@ -28,9 +29,12 @@ class TryoutSteps(Steps):
             return self._say(state, self.tryout_screens.intro(language, state))
         # Beginning is saved, so the task's buttons carry the version they will be checked
         # against (a chat with nothing stored gets a new version on every update).
-        begun = self.tryout.begin(state) or state
+        begun = self.tryout.begin(state)
+        # Counted once, as it begins; carrying on with a running tryout is not a new one.
+        tallies = ((TRY_STARTED, language),) if begun else ()
+        begun = begun or state
         screen = self.tryout_screens.current(language, begun, replace=True)
-        return self._say(state, screen, new_state=begun)
+        return self._say(state, screen, new_state=begun, tallies=tallies)
 
     def _on_try_answer(self, turn: Turn, tap: Tap) -> Outcome:
         state = turn.state

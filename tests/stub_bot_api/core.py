@@ -81,6 +81,9 @@ class StubCore:
         self.callback_query_lifetime: float | None = None
         self.timings: dict[int, UpdateTiming] = {}
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        # setMyDescription / setMyShortDescription, per language_code ("" for the default).
+        self.descriptions: dict[str, str] = {}
+        self.short_descriptions: dict[str, str] = {}
         self.update_queue = UpdateQueue()
         self.webhook = WebhookDispatcher(self._on_webhook_delivered)
         self.faults = FaultInjector(faults)

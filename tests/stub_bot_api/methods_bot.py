@@ -128,6 +128,45 @@ def delete_my_commands(stub: StubCore, call: ApiCall) -> bool:
     return True
 
 
+# Telegram's limits on the bot's description and short description.
+MAX_DESCRIPTION = 512
+MAX_SHORT_DESCRIPTION = 120
+
+
+def _set_text(store: dict[str, str], call: ApiCall, field: str, limit: int) -> bool:
+    """setMyDescription / setMyShortDescription: an empty or missing text removes the
+    one for that language."""
+    text = call.params.get(field, "")
+    if not isinstance(text, str):
+        raise bad_request(f"wrong parameter {field} in request")
+    if len(text) > limit:
+        raise bad_request(f"{field.upper()}_INVALID")
+    language = str(call.params.get("language_code") or "")
+    if text:
+        store[language] = text
+    else:
+        store.pop(language, None)
+    return True
+
+
+def set_my_description(stub: StubCore, call: ApiCall) -> bool:
+    return _set_text(stub.descriptions, call, "description", MAX_DESCRIPTION)
+
+
+def get_my_description(stub: StubCore, call: ApiCall) -> dict[str, str]:
+    language = str(call.params.get("language_code") or "")
+    return {"description": stub.descriptions.get(language, "")}
+
+
+def set_my_short_description(stub: StubCore, call: ApiCall) -> bool:
+    return _set_text(stub.short_descriptions, call, "short_description", MAX_SHORT_DESCRIPTION)
+
+
+def get_my_short_description(stub: StubCore, call: ApiCall) -> dict[str, str]:
+    language = str(call.params.get("language_code") or "")
+    return {"short_description": stub.short_descriptions.get(language, "")}
+
+
 def get_file(stub: StubCore, call: ApiCall) -> dict[str, Any]:
     file_id = call.params.get("file_id")
     file = stub.files.get(file_id) if isinstance(file_id, str) else None
@@ -158,6 +197,10 @@ BOT_METHODS: dict[str, MethodHandler] = {
     "setmycommands": set_my_commands,
     "getmycommands": get_my_commands,
     "deletemycommands": delete_my_commands,
+    "setmydescription": set_my_description,
+    "getmydescription": get_my_description,
+    "setmyshortdescription": set_my_short_description,
+    "getmyshortdescription": get_my_short_description,
     "getfile": get_file,
     "close": close,
     "logout": log_out,
