@@ -182,7 +182,12 @@ def test_a_weak_match_asks_did_you_mean_with_a_way_out(
     assert 1 <= len(reply.keyboard) - 1 <= 3
     assert reply.keyboard[-1][0].label == words.none_of_these
     assert reply.keyboard[-1][0].data == "gm:here", "none of these: the guide menu"
-    assert outcome.tallies == ((METRIC, "no_match"),)
+    nearest = decode(reply.keyboard[0][0].data)
+    assert nearest is not None
+    (tally,) = outcome.tallies
+    assert tally[0] == METRIC and tally[1].startswith("no_match:"), (
+        "a 'did you mean' counts as not understood, with the nearest section as its topic"
+    )
 
 
 @pytest.mark.parametrize(

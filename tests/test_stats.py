@@ -337,3 +337,18 @@ async def test_without_its_chart_stats_still_sends_the_figures(
         replies = await admin.send("/stats", until=lambda r: len(r.messages) >= 2)
     assert [m.photo for m in replies.messages] == [None, None]
     assert "CareerPath in numbers" in replies.messages[0].text
+
+
+def test_unanswered_questions_are_listed_by_their_nearest_topic(dialogue: Dialogue) -> None:
+    """Issue 19's "top unanswered question topics": a "did you mean" is tallied with the
+    nearest section (a content id), a question with no near section as no topic."""
+    typed = DialogueUser(dialogue).send("AHIMA beginner credential?")
+    ((_, label),) = typed.tallies
+    rows = [("2026-11-26", "ask", label, 4), ("2026-11-26", "ask", "no_match", 2)]
+    for language, no_topic in (("en", "no topic"), ("es", "sin tema")):
+        _, splits = dialogue.stats.report(language, build_report(rows, TODAY))
+        unanswered = splits.text.split("\n\n")[4]
+        assert f"{no_topic}: <b>2</b>" in unanswered, unanswered
+        assert ": <b>4</b>" in unanswered and label not in unanswered, (
+            "the nearest topic is named by its title, never as a raw label"
+        )

@@ -39,11 +39,15 @@ class Understanding:
 
     @property
     def label(self) -> str:
-        """What the daily tally counts: the section that answered, or no_match."""
+        """What the daily tally counts: the section that answered, or no_match — with the
+        nearest section after a colon when there was a "did you mean" (the topic /stats
+        lists among the unanswered). Only content ids, never the words typed."""
         if self.kind == "safety":
             return "safety"
         if self.kind in ("answer", "intent") and self.section is not None:
             return self.section.id
+        if self.kind == "suggest" and self.others:
+            return f"no_match:{self.others[0].id}"
         return "no_match"
 
 

@@ -77,6 +77,9 @@ def as_event(event: str, label: str) -> tuple[str, str]:
         return event, label
     if label in _ASK_APART:
         return _ASK_APART[label], ""
+    unmatched, _, nearest = label.partition(":")
+    if unmatched == ASK_NO_MATCH:
+        return QUESTION_UNMATCHED, nearest
     return QUESTION_ANSWERED, label
 
 

@@ -59,7 +59,12 @@ class StatsScreens:
             (stats.personas, PLAN, personas, _ordered(tuple(personas))),
             (stats.languages, QUIZ_STARTED, languages, _ordered(tuple(languages))),
             (stats.asked, QUESTION_ANSWERED, self._topics(language), _busiest(TOP_TOPICS)),
-            (stats.unanswered, QUESTION_UNMATCHED, {"": stats.no_topic}, _busiest(TOP_TOPICS)),
+            (
+                stats.unanswered,
+                QUESTION_UNMATCHED,
+                {**self._topics(language), "": stats.no_topic},
+                _busiest(TOP_TOPICS),
+            ),
         )
         for title, event, names, order in splits:
             lines += [title] if not lines else ["", title]
