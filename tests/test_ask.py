@@ -144,6 +144,26 @@ def test_a_pay_question_is_answered_with_the_pay_figure_in_both_languages(
     assert content.facts.facts["bls_median_2024"].worded(language) in answer.text
 
 
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [
+        ("en", "how much does the CPC exam cost"),
+        ("en", "how much is the cpc exam"),
+        ("es", "¿cuánto cuesta el examen CPC?"),
+        ("es", "cuanto cuesta el examen cpc"),
+    ],
+)
+def test_a_question_about_the_cpc_exam_fee_gets_the_cpc_card_fee_line(
+    dialogue: Dialogue, reader: Reader, language: str, typed: str
+) -> None:
+    """Not the CBCS card or a training page: the CPC card's line on where to find its fee."""
+    understanding = reader.read(typed, language)
+    assert understanding.section is not None and understanding.section.id == credential_id("cpc")
+    user = DialogueUser(dialogue, person=Person(first_name="Lupe", language_code=language))
+    (answer,) = user.send(typed).replies
+    assert "aapc.com" in answer.text
+
+
 def test_the_full_page_button_opens_the_page(dialogue: Dialogue, content: Content) -> None:
     user = DialogueUser(dialogue)
     user.send("do I need a college degree?")
