@@ -131,6 +131,36 @@ def test_a_question_gets_the_matching_section_with_its_figure_and_source(
     assert outcome.state == user.state and not outcome.changed, "nothing is stored"
 
 
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [("en", "how much do coders make?"), ("es", "¿cuánto ganan los codificadores?")],
+)
+def test_a_pay_question_is_answered_with_the_pay_figure_in_both_languages(
+    dialogue: Dialogue, content: Content, language: str, typed: str
+) -> None:
+    """The pay answer must show the figure, not only the paragraph that leads up to it."""
+    user = DialogueUser(dialogue, person=Person(first_name="Lupe", language_code=language))
+    (answer,) = user.send(typed).replies
+    assert content.facts.facts["bls_median_2024"].worded(language) in answer.text
+
+
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [
+        ("en", "how much does the CPC exam cost"),
+        ("en", "how much is the cpc exam"),
+        ("es", "¿cuánto cuesta el examen CPC?"),
+        ("es", "cuanto cuesta el examen cpc"),
+    ],
+)
+def test_a_question_about_the_cpc_exam_fee_opens_the_cpc_card(
+    reader: Reader, language: str, typed: str
+) -> None:
+    """Not the CBCS card or a pay page: the CPC card, which says where its fee is."""
+    understanding = reader.read(typed, language)
+    assert understanding.section is not None and understanding.section.id == credential_id("cpc")
+
+
 def test_the_full_page_button_opens_the_page(dialogue: Dialogue, content: Content) -> None:
     user = DialogueUser(dialogue)
     user.send("do I need a college degree?")
