@@ -177,6 +177,7 @@ def test_turning_away_from_both_gets_an_honest_neither(
     assert first.startswith("🧭")
     assert "lean" not in first and "inclinación" not in first
     assert "AAPC" in text, "points to people in the field"
+    assert "%" not in text, "no split: '70% coding' under 'neither pulls you' contradicts it"
     labels = [b.label for row in user.screen.keyboard for b in row]
     assert "Career changer" not in labels and "Quiero cambiar de carrera" not in labels
     assert len([b for b in labels if b.startswith("📖")]) == 2, "the day-in-the-life pages"

@@ -51,7 +51,9 @@ class ResultScreens:
         # Once the tryout moved the split, it is no longer the answers' alone.
         split_words = words.tryout.split if reading.verdict.feelings else result.split
         split = split_words.format(coding=reading.coding_share, billing=reading.billing_share)
-        parts = [f"{self.headline(language, reading)}\n{split}"]
+        # "Neither pulls you" next to "roughly 70% coding" would contradict itself.
+        headline = self.headline(language, reading)
+        parts = [headline if reading.neither else f"{headline}\n{split}"]
         felt = [f"• {line}" for line in feeling_reasons(words.tryout, reading.verdict)]
         if reading.neither:
             if reading.neither_tried:
