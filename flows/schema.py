@@ -39,22 +39,28 @@ ISSUER_DOMAINS = ("aapc.com", "ahima.org", "nhanow.com", "bls.gov", "cms.gov", "
 BUTTON_LABEL_MAX = 40
 
 
-def _allowed_https(url: str) -> str:
+def _on_https(url: str, domains: tuple[str, ...]) -> tuple[bool, bool]:
+    """Whether the url uses https, and whether its host is one of domains or below one."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    if parts.scheme != "https":
+    return parts.scheme == "https", any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _allowed_https(url: str) -> str:
+    https, allowed = _on_https(url, ALLOWED_LINK_DOMAINS)
+    if not https:
         raise ValueError(f"link must use https: {url}")
-    if not any(host == d or host.endswith("." + d) for d in ALLOWED_LINK_DOMAINS):
+    if not allowed:
+        host = urlsplit(url).hostname or ""
         raise ValueError(f"link host {host!r} is not one of {', '.join(ALLOWED_LINK_DOMAINS)}")
     return url
 
 
 def _issuer_page(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.scheme != "https":
+    https, allowed = _on_https(url, ISSUER_DOMAINS)
+    if not https:
         raise ValueError(f"an issuer's page is linked with https: {url}")
-    if not any(host == d or host.endswith("." + d) for d in ISSUER_DOMAINS):
+    if not allowed:
         raise ValueError(f"a fact is checked on an issuer's page ({', '.join(ISSUER_DOMAINS)})")
     return url
 
