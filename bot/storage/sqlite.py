@@ -174,15 +174,19 @@ class SqliteStorage(Storage):
         async with self._lock, self.db.execute("SELECT 1") as cursor:
             await cursor.fetchone()
 
+    # Each statement on an aiosqlite connection is a round trip to its thread, and those
+    # hand-offs, not SQLite, were most of a step's cost under load (about 40 µs each against
+    # 10 µs for a whole load and save): so every step's read and write is one statement
+    # answered in one trip (execute_fetchall, RETURNING), never execute + fetch + close.
+
     async def load(self, chat_id: int) -> ChatState | None:
-        async with (
-            self._read_lock(),
-            self.reads.execute(
+        async with self._read_lock():
+            rows = await self.reads.execute_fetchall(
                 "SELECT version, state FROM chats WHERE chat_id = ?", (chat_id,)
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
-        return None if row is None else ChatState.from_json(row[1], row[0])
+            )
+        for version, state in rows:
+            return ChatState.from_json(state, version)
+        return None
 
     async def save(
         self,
@@ -210,20 +214,18 @@ class SqliteStorage(Storage):
         self, chat_id: int, state: ChatState, expected_version: int | None
     ) -> bool:
         if expected_version is None:
-            cursor = await self.db.execute(
+            rows = await self.db.execute_fetchall(
                 "INSERT INTO chats (chat_id, version, state, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (chat_id) DO NOTHING",
+                "ON CONFLICT (chat_id) DO NOTHING RETURNING 1",
                 (chat_id, state.version, state.to_json(), self.now()),
             )
         else:
-            cursor = await self.db.execute(
+            rows = await self.db.execute_fetchall(
                 "UPDATE chats SET version = ?, state = ?, updated_at = ? "
-                "WHERE chat_id = ? AND version = ?",
+                "WHERE chat_id = ? AND version = ? RETURNING 1",
                 (state.version, state.to_json(), self.now(), chat_id, expected_version),
             )
-        saved = cursor.rowcount == 1
-        await cursor.close()
-        return saved
+        return len(list(rows)) == 1
 
     async def _change_checkins(self, chat_id: int, change: CheckinChange) -> None:
         if change.move_only:
@@ -314,19 +316,18 @@ class SqliteStorage(Storage):
         counted = Counter(tallies)
         if not counted:
             return
+        rows = ", ".join(["(?, ?, ?, ?)"] * len(counted))  # one statement: one transaction
         async with self._lock:
-            await self.db.execute("BEGIN IMMEDIATE")
-            try:
-                await self.db.executemany(
-                    "INSERT INTO daily_counts (day, metric, label, count) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (day, metric, label) DO UPDATE "
-                    "SET count = daily_counts.count + excluded.count",
-                    [(day, metric, label, n) for (metric, label), n in counted.items()],
-                )
-                await self.db.execute("COMMIT")
-            except BaseException:
-                await self.db.execute("ROLLBACK")
-                raise
+            await self.db.execute_fetchall(
+                f"INSERT INTO daily_counts (day, metric, label, count) VALUES {rows} "
+                "ON CONFLICT (day, metric, label) DO UPDATE "
+                "SET count = daily_counts.count + excluded.count",
+                [
+                    value
+                    for (metric, label), n in counted.items()
+                    for value in (day, metric, label, n)
+                ],
+            )
 
     async def tallies_since(self, day: str) -> list[tuple[str, str, str, int]]:
         async with (
