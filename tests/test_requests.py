@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 
 import pytest
@@ -51,3 +52,30 @@ async def test_requests_beyond_the_pool_queue_instead_of_timing_out(
         await request.shutdown()
     assert [status for status, _ in results] == [200] * 8
     assert max(peaks) == 2, "never more requests on the wire than pooled connections"
+
+
+def test_answers_orjson_refuses_are_read_as_python_telegram_bot_reads_them() -> None:
+    # A lone surrogate (a self-hosted Bot API server passing on a broken name) and bytes
+    # that are not UTF-8: orjson refuses both, PTB's own decoder replaces what it cannot read.
+    surrogate = RetryingRequest.parse_json_payload(b'{"ok": true, "result": "\\ud800"}')
+    assert surrogate == {"ok": True, "result": "\ud800"}
+    not_utf8 = RetryingRequest.parse_json_payload(b'{"ok": true, "result": "caf\xe9"}')
+    assert not_utf8 == {"ok": True, "result": "caf\ufffd"}
+
+
+def test_requests_go_as_one_json_object_even_with_a_lone_surrogate() -> None:
+    from telegram.request import RequestData
+    from telegram.request._requestparameter import RequestParameter
+
+    from bot.requests import _body
+
+    def data(text: str) -> RequestData:
+        parameters = {"chat_id": 1, "text": text, "reply_markup": {"inline_keyboard": []}}
+        return RequestData([RequestParameter.from_input(k, v) for k, v in parameters.items()])
+
+    assert json.loads(_body(data("héllo"))) == {  # type: ignore[arg-type]
+        "chat_id": 1,
+        "text": "héllo",
+        "reply_markup": {"inline_keyboard": []},
+    }
+    assert json.loads(_body(data("\ud800")))["text"] == "\ud800"  # type: ignore[arg-type]
