@@ -18,7 +18,9 @@ Uploads = dict[tuple[str, bytes], str]
 # What the bot last drew on each of its messages, (chat, message) -> a fingerprint of text and
 # buttons: a tap carries the message as the user's app saw it, maybe before a later redraw,
 # so this is what tells an edit that would change nothing (Telegram refuses it as "not
-# modified", and it costs the chat's flood budget). One per Application, bounded.
+# modified", and it costs the chat's flood budget). A message this process did not draw
+# (after a restart, or a replica's) is edited, and "not modified" then counts as done.
+# One per Application, bounded.
 Drawn = dict[tuple[int, int], int]
 MAX_DRAWN = 50_000
 
@@ -90,12 +92,7 @@ async def _edit(query: CallbackQuery, reply: Reply, drawn: Drawn) -> bool:
     if message is None or not isinstance(message, Message):
         return False
     key = (message.chat_id, message.message_id)
-    shown = drawn.get(key)
-    if shown == _fingerprint(reply) or (
-        shown is None  # not drawn by this process: judge by the message the tap came with
-        and message.reply_markup == to_markup(reply.keyboard)
-        and message.text_html == reply.text
-    ):
+    if drawn.get(key) == _fingerprint(reply):
         return True  # already showing this (a double tap): an edit would change nothing
     edit = {"chat_id": message.chat_id, "message_id": message.message_id, "text": reply.text}
     try:

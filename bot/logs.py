@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import secrets
@@ -151,7 +150,7 @@ def chat_ref(chat_id: int, key: str) -> str:
     day = time.strftime("%Y-%m-%d", time.gmtime())
     salt = _renamed.get(chat_id, "")
     message = f"{chat_id}:{day}:{salt}".encode()
-    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()[:12]
+    return hmac.digest(key.encode(), message, "sha256").hex()[:12]
 
 
 def forget_chat_ref(chat_id: int) -> None:
