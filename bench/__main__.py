@@ -66,7 +66,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--profile",
         type=Path,
-        help="write a py-spy profile of each bot's load phase here (see python -m bench.hotspots)",
+        help="write a py-spy profile of each bot's load phase, and of its typed questions, "
+        "here (see python -m bench.hotspots)",
     )
     parser.add_argument("--keep", action="store_true", help="keep databases and bot logs")
     return parser.parse_args(argv)

@@ -42,7 +42,8 @@ class BotUnderTest(BotProcess):
 
 
 class Profiler:
-    """py-spy attached to the bot for the load phase only, writing a flame graph (SVG)."""
+    """py-spy attached to the bot for one phase (the load, or the typed questions), writing
+    its samples in py-spy's raw format for python -m bench.hotspots."""
 
     def __init__(self, pid: int, output: Path) -> None:
         self.pid = pid

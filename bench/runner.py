@@ -167,7 +167,14 @@ async def run_once(
             # What the load did, before the typed-question measurement adds its own.
             timings, message_times = stub.latencies(), sorted(stub.message_times)
             messages_sent, edits_made = stub.messages_sent, stub.edits_made
-            question_costs = await question_cpu_ms(stub, bot) if measure_questions else []
+            question_costs = []
+            if measure_questions:
+                if profile_dir is not None:  # the typed questions' own profile
+                    profiler = Profiler(bot.pid, profile_dir / f"{label}-questions.txt")
+                    await profiler.start()
+                question_costs = await question_cpu_ms(stub, bot)
+                if profiler is not None:
+                    await profiler.stop()
         finally:
             if profiler is not None:
                 await profiler.stop()

@@ -36,12 +36,13 @@ BATCH = 100
 # Updates fetched and not yet confirmed. Each getUpdates starts at the oldest unfinished
 # one, so this must stay below BATCH for a fetch to reach beyond them.
 WINDOW = 90
-# While updates are in flight, look for new ones at least this often, and at most this
-# often, plus a little per update in flight: each such getUpdates returns the unfinished
-# ones again, so frequent fetches under load would spend their CPU decoding the same
-# updates (about 0.1 s apart with a full window).
+# While updates are in flight, the next getUpdates waits until one of them finishes (then
+# it can confirm it), or at most REFETCH_SECONDS; and at least a millisecond per update in
+# flight, because each such getUpdates returns the unfinished ones again and frequent
+# fetches under load would spend their CPU decoding the same updates (about 0.1 s apart
+# with a full window). A lone update is thus fetched, handled and confirmed by the next
+# long poll: one getUpdates per update, like PTB's Updater.
 REFETCH_SECONDS = 0.2
-REFETCH_MIN_SECONDS = 0.02
 REFETCH_SECONDS_PER_UPDATE_IN_FLIGHT = 0.001
 # Pauses after failed getUpdates calls (network trouble, another poller), then the last.
 RETRY_PAUSES = (0.5, 1.0, 2.0, 5.0, 10.0)
@@ -130,14 +131,11 @@ class UpdateFetcher:
                 await asyncio.sleep(pause)
                 continue
             failures = 0
-            admitted = self._admit(batch)
+            self._admit(batch)
             if not self._tracked:
                 continue
-            await asyncio.sleep(
-                REFETCH_MIN_SECONDS + REFETCH_SECONDS_PER_UPDATE_IN_FLIGHT * len(self._tracked)
-            )
-            if not admitted:
-                await self._wait_for_progress(REFETCH_SECONDS)
+            await asyncio.sleep(REFETCH_SECONDS_PER_UPDATE_IN_FLIGHT * len(self._tracked))
+            await self._wait_for_progress(REFETCH_SECONDS)
 
     async def _wait_for_progress(self, seconds: float | None) -> None:
         with contextlib.suppress(TimeoutError):
