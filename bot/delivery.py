@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -44,10 +43,8 @@ def to_markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     )
 
 
-@functools.lru_cache(maxsize=4096)
 def markup_json(keyboard: Keyboard) -> dict[str, Any] | None:
-    """The keyboard as the Bot API's reply_markup object. Most keyboards are the same for
-    every user (a quiz question's answers), so each is built once."""
+    """The keyboard as the Bot API's reply_markup object (plain JSON, no PTB objects)."""
     if not keyboard:
         return None
     return {
