@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from aiohttp import web
 from telegram import (
     BotCommand,
     BotCommandScopeAllPrivateChats,
@@ -836,27 +837,45 @@ async def test_aio_rate_limiter_defaults_stay_within_flood_limits(
 
 
 # ---------------------------------------------------------------------------- webhook
+@asynccontextmanager
+async def webhook_receiver(
+    app: Application[Any, Any, Any, Any, Any, Any], port: int, secret: str
+) -> AsyncIterator[None]:
+    """A minimal webhook endpoint for the demo bot: 403 unless Telegram's secret header
+    matches, else the update is handled before the answer, as a webhook bot does."""
+
+    async def receive(request: web.Request) -> web.Response:
+        if request.headers.get("X-Telegram-Bot-Api-Secret-Token") != secret:
+            return web.Response(status=403)
+        await app.process_update(Update.de_json(await request.json(), app.bot))
+        return web.Response()
+
+    server = web.Application()
+    server.router.add_post("/telegram", receive)
+    runner = web.AppRunner(server)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield
+    finally:
+        await runner.cleanup()
+
+
 async def test_webhook_delivery_checks_the_secret_token(stub: StubBotApi) -> None:
     port = free_port()
     app = demo_builder(stub).build()
     add_demo_handlers(app)
     await app.initialize()
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_webhook(
-        listen="127.0.0.1",
-        port=port,
-        url_path="telegram",
-        webhook_url=f"http://127.0.0.1:{port}/telegram",
-        secret_token="s3cret-Token_1",
-    )
     try:
-        user = stub.user(1001, "Ana")
-        assert (await user.send("via webhook")).texts == ["via webhook"]
-        delivery = stub.webhook.deliveries[-1]
-        assert delivery.status == 200 and delivery.sent_secret == "s3cret-Token_1"
+        async with stub.bot() as bot, webhook_receiver(app, port, "s3cret-Token_1"):
+            await bot.set_webhook(
+                f"http://127.0.0.1:{port}/telegram", secret_token="s3cret-Token_1"
+            )
+            user = stub.user(1001, "Ana")
+            assert (await user.send("via webhook")).texts == ["via webhook"]
+            delivery = stub.webhook.deliveries[-1]
+            assert delivery.status == 200 and delivery.sent_secret == "s3cret-Token_1"
 
-        async with stub.bot() as bot:
             info = await bot.get_webhook_info()
             assert info.url == f"http://127.0.0.1:{port}/telegram"
             with pytest.raises(Conflict, match="webhook is active"):
@@ -888,8 +907,6 @@ async def test_webhook_delivery_checks_the_secret_token(stub: StubBotApi) -> Non
             assert [u.update_id for u in await bot.get_updates()] == [update_id]
         assert [m.text for m in user.messages] == ["via webhook"]
     finally:
-        await app.updater.stop()
-        await app.stop()
         await app.shutdown()
 
 
