@@ -275,6 +275,8 @@ async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 def register(application: Application) -> None:
     application.add_handler(TypeHandler(Update, on_any_update), group=COUNTING_GROUP)
+    # Taps are most updates, and PTB tries a group's handlers in order: theirs comes first.
+    application.add_handler(CallbackQueryHandler(on_tap))
     private = filters.ChatType.PRIVATE
     new_message = filters.UpdateType.MESSAGE
     for name in COMMANDS:
@@ -284,7 +286,6 @@ def register(application: Application) -> None:
     application.add_handler(
         MessageHandler(private & new_message & filters.COMMAND, on_unknown_command)
     )
-    application.add_handler(CallbackQueryHandler(on_tap))
     # Edited messages count as text: the user gets the same gentle pointer.
     application.add_handler(
         MessageHandler(private & filters.UpdateType.MESSAGES & filters.TEXT, on_text)

@@ -36,7 +36,16 @@ class SaveCounter:
     conflicts: int = 0
 
     def watch(self, storage: Storage) -> None:
+        load: Callable[..., Awaitable[object]] = storage.load
         save: Callable[..., Awaitable[bool]] = storage.save
+
+        async def interleaved(*args: object, **kwargs: object) -> object:
+            # Replicas are separate processes, so another one can write between a step's
+            # read and its write. In one process, SQLite's reads and writes on the event
+            # loop's thread never let that happen: give the other replica its turn here.
+            state = await load(*args, **kwargs)
+            await asyncio.sleep(0)
+            return state
 
         async def counted(*args: object, **kwargs: object) -> bool:
             ok = await save(*args, **kwargs)
@@ -46,6 +55,7 @@ class SaveCounter:
                 self.conflicts += 1
             return ok
 
+        storage.load = interleaved  # type: ignore[method-assign]
         storage.save = counted  # type: ignore[method-assign]
 
 

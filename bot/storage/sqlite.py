@@ -1,4 +1,5 @@
-"""The embedded default: one SQLite file in WAL mode, driven from a worker thread."""
+"""The embedded default: one SQLite file in WAL mode, driven from a worker thread, except a
+step's own read and write, which mostly run on the event loop's thread (see _instant)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -55,6 +57,10 @@ UPGRADES: dict[int, tuple[str, ...]] = {
     ),
 }
 _REMINDER = "chat_id, day, due_at, plan, language"
+_LOAD = "SELECT version, state FROM chats WHERE chat_id = ?"
+# Writes made on the event loop's thread between two checkpoints (SQLite's own automatic
+# checkpoint comes at about 1,000 pages; a step writes two or three).
+CHECKPOINT_EVERY = 300
 # Times (50 ms apart) the switch to WAL is tried while another process holds the new file.
 WAL_SWITCH_ATTEMPTS = 100
 # How long a write waits for a lock another process holds before the step fails ("not
@@ -72,6 +78,16 @@ class SqliteStorage(Storage):
         self._lock = asyncio.Lock()
         self._identity: tuple[int, int] | None = None  # (device, inode) of the file opened
         self._reader: aiosqlite.Connection | None = None  # None: reads share self.db
+        # A step's one-statement read and write on the event loop's thread: a primary-key
+        # lookup or a one-row write takes microseconds, against round trips to a worker
+        # thread that cost ten times that under load. Nothing here ever waits: busy_timeout
+        # is 0, so a statement that would wait for a lock (a transaction on self.db, another
+        # process, a checkpoint emptying the log) goes to the worker threads instead; and it
+        # never checkpoints (the one thing that fsyncs), self.db does that every
+        # CHECKPOINT_EVERY writes made here.
+        self._instant: sqlite3.Connection | None = None
+        self._instant_writes = 0
+        self._checkpoint: asyncio.Task[None] | None = None
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -102,6 +118,14 @@ class SqliteStorage(Storage):
                 self._reader = await _connect(self.path)
                 await self._reader.execute(f"PRAGMA busy_timeout={READ_BUSY_MS}")
                 await self._reader.execute("PRAGMA query_only=ON")
+                self._instant = sqlite3.connect(self.path, isolation_level=None)
+                for pragma in (
+                    "busy_timeout=0",
+                    "synchronous=NORMAL",
+                    "secure_delete=ON",
+                    "wal_autocheckpoint=0",
+                ):
+                    self._instant.execute(f"PRAGMA {pragma}")
         except (OSError, sqlite3.Error) as error:
             await self.close()
             raise StorageError(f"Cannot use the SQLite database {self.path}: {error}") from None
@@ -163,6 +187,13 @@ class SqliteStorage(Storage):
         return self._lock if self._reader is None else contextlib.nullcontext()
 
     async def close(self) -> None:
+        if self._checkpoint is not None:
+            with contextlib.suppress(Exception):
+                await self._checkpoint
+            self._checkpoint = None
+        if self._instant is not None:
+            self._instant.close()
+            self._instant = None
         if self._reader is not None:
             await self._reader.close()
             self._reader = None
@@ -180,13 +211,41 @@ class SqliteStorage(Storage):
     # answered in one trip (execute_fetchall, RETURNING), never execute + fetch + close.
 
     async def load(self, chat_id: int) -> ChatState | None:
-        async with self._read_lock():
-            rows = await self.reads.execute_fetchall(
-                "SELECT version, state FROM chats WHERE chat_id = ?", (chat_id,)
-            )
+        rows = self._at_once(_LOAD, (chat_id,))
+        if rows is None:
+            async with self._read_lock():
+                rows = await self.reads.execute_fetchall(_LOAD, (chat_id,))
         for version, state in rows:
             return ChatState.from_json(state, version)
         return None
+
+    def _at_once(self, statement: str, parameters: Sequence[object]) -> list[Any] | None:
+        """The statement's rows, run on this thread; None when SQLite would have it wait
+        (nothing was done: it is for a worker thread) or there is no such connection
+        (":memory:")."""
+        if self._instant is None:
+            return None
+        try:
+            return self._instant.execute(statement, parameters).fetchall()
+        except sqlite3.OperationalError:  # busy or locked; anything worse, the worker's
+            return None  # attempt will meet again and raise
+
+    def _written_at_once(self) -> None:
+        self._instant_writes += 1
+        if self._instant_writes >= CHECKPOINT_EVERY and self._checkpoint is None:
+            self._instant_writes = 0
+            self._checkpoint = asyncio.get_running_loop().create_task(self._fold_log())
+
+    async def _fold_log(self) -> None:
+        """Copy the log into the database without waiting for anyone (PASSIVE), as SQLite's
+        automatic checkpoint would have, on the worker thread."""
+        try:
+            async with self._lock:
+                await self.db.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)")
+        except Exception as error:  # the next one will try again
+            log.warning("could not fold the write-ahead log: %s", type(error).__name__)
+        finally:
+            self._checkpoint = None
 
     async def save(
         self,
@@ -196,9 +255,16 @@ class SqliteStorage(Storage):
         checkins: CheckinChange | None = None,
     ) -> bool:
         self.check()
+        if checkins is None:  # one statement: a transaction of its own
+            statement, parameters = self._state_write(chat_id, state, expected_version)
+            rows = self._at_once(statement, parameters)
+            if rows is not None:
+                self._written_at_once()
+            else:
+                async with self._lock:
+                    rows = await self.db.execute_fetchall(statement, parameters)
+            return len(list(rows)) == 1
         async with self._lock:
-            if checkins is None:  # one statement: a transaction of its own
-                return await self._save_state(chat_id, state, expected_version)
             await self.db.execute("BEGIN IMMEDIATE")
             try:
                 saved = await self._save_state(chat_id, state, expected_version)
@@ -213,19 +279,24 @@ class SqliteStorage(Storage):
     async def _save_state(
         self, chat_id: int, state: ChatState, expected_version: int | None
     ) -> bool:
+        rows = await self.db.execute_fetchall(*self._state_write(chat_id, state, expected_version))
+        return len(list(rows)) == 1
+
+    def _state_write(
+        self, chat_id: int, state: ChatState, expected_version: int | None
+    ) -> tuple[str, tuple[object, ...]]:
+        """The one statement that saves a state, returning a row only if it did."""
         if expected_version is None:
-            rows = await self.db.execute_fetchall(
+            return (
                 "INSERT INTO chats (chat_id, version, state, updated_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (chat_id) DO NOTHING RETURNING 1",
                 (chat_id, state.version, state.to_json(), self.now()),
             )
-        else:
-            rows = await self.db.execute_fetchall(
-                "UPDATE chats SET version = ?, state = ?, updated_at = ? "
-                "WHERE chat_id = ? AND version = ? RETURNING 1",
-                (state.version, state.to_json(), self.now(), chat_id, expected_version),
-            )
-        return len(list(rows)) == 1
+        return (
+            "UPDATE chats SET version = ?, state = ?, updated_at = ? "
+            "WHERE chat_id = ? AND version = ? RETURNING 1",
+            (state.version, state.to_json(), self.now(), chat_id, expected_version),
+        )
 
     async def _change_checkins(self, chat_id: int, change: CheckinChange) -> None:
         if change.move_only:
@@ -317,17 +388,19 @@ class SqliteStorage(Storage):
         if not counted:
             return
         rows = ", ".join(["(?, ?, ?, ?)"] * len(counted))  # one statement: one transaction
+        statement = (
+            f"INSERT INTO daily_counts (day, metric, label, count) VALUES {rows} "
+            "ON CONFLICT (day, metric, label) DO UPDATE "
+            "SET count = daily_counts.count + excluded.count"
+        )
+        parameters = [
+            value for (metric, label), n in counted.items() for value in (day, metric, label, n)
+        ]
+        if self._at_once(statement, parameters) is not None:
+            self._written_at_once()
+            return
         async with self._lock:
-            await self.db.execute_fetchall(
-                f"INSERT INTO daily_counts (day, metric, label, count) VALUES {rows} "
-                "ON CONFLICT (day, metric, label) DO UPDATE "
-                "SET count = daily_counts.count + excluded.count",
-                [
-                    value
-                    for (metric, label), n in counted.items()
-                    for value in (day, metric, label, n)
-                ],
-            )
+            await self.db.execute_fetchall(statement, parameters)
 
     async def tallies_since(self, day: str) -> list[tuple[str, str, str, int]]:
         async with (
