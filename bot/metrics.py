@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -114,23 +115,33 @@ class Metrics:
             self.checkins.labels(event)
         for outcome in TYPED_OUTCOMES.values():
             self.typed_questions.labels(outcome)
+        # Label values are few (code's names, content ids), so their children stay few.
+        self._children: dict[tuple[object, tuple[str, ...]], Any] = {}
         # Monotonic times for /readyz (the gauges above are for people and dashboards).
         self.last_update_at: float | None = None
         self.last_poll_at: float | None = None
 
+    def _child(self, metric: Counter | Histogram, *labels: str) -> Any:
+        """The metric's child for these labels, found once: prometheus-client's labels()
+        validates and locks on every call, several times per update."""
+        key = (metric, labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*(safe_label(v) for v in labels))
+        return child
+
     def update_received(self, kind: str) -> None:
-        self.updates_received.labels(safe_label(kind)).inc()
+        self._child(self.updates_received, kind).inc()
         self.last_update.set(time.time())
         self.last_update_at = time.monotonic()
 
     def update_handled(self, kind: str, handler: str, seconds: float) -> None:
-        handler = safe_label(handler)
-        self.updates.labels(safe_label(kind), handler).inc()
-        self.handler_seconds.labels(handler).observe(seconds)
+        self._child(self.updates, kind, handler).inc()
+        self._child(self.handler_seconds, handler).observe(seconds)
 
     def api_request(self, method: str, outcome: str) -> None:
         """One Bot API attempt; a getUpdates that answered marks polling as alive."""
-        self.api_requests.labels(safe_label(method), outcome).inc()
+        self._child(self.api_requests, method, outcome).inc()
         if method == "getUpdates" and outcome == "ok":
             self.last_poll.set(time.time())
             self.last_poll_at = time.monotonic()
