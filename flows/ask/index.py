@@ -100,9 +100,16 @@ class LanguageIndex:
                 documents.append(self.analyzer.terms(text))
                 owners.append(position)
                 chunk_of.append(n)
-        self._section_terms = [set[str]() for _ in self.sections]
+        section_terms = [set[str]() for _ in self.sections]
         for document, owner in zip(documents, owners, strict=True):
-            self._section_terms[owner].update(document)
+            section_terms[owner].update(document)
+        # The sections each term appears in, to weigh a question's coverage of every section
+        # at once.
+        holders: dict[str, list[int]] = {}
+        for position, held in enumerate(section_terms):
+            for term in held:
+                holders.setdefault(term, []).append(position)
+        self._term_sections = {term: np.array(found) for term, found in holders.items()}
         frequency = Counter(t for document in documents for t in set(document))
         count = len(documents)
         self._idf = {t: _idf(n, count) for t, n in frequency.items()}
@@ -161,11 +168,12 @@ class LanguageIndex:
             np.maximum.at(by_section, self._owners, scores)
         weights = {t: self._idf.get(t, self._unseen_idf) for t in terms}
         total = sum(weights.values())
-        candidates = np.flatnonzero(by_section > 0)
-        coverage = {
-            int(i): sum(w for t, w in weights.items() if t in self._section_terms[i]) / total
-            for i in candidates
-        }
+        covered = np.zeros(len(self.sections), dtype=np.float64)
+        for term, weight in weights.items():
+            found = self._term_sections.get(term)
+            if found is not None:
+                covered[found] += weight
+        coverage = {int(i): float(covered[i] / total) for i in np.flatnonzero(by_section > 0)}
         if self.settings.by_coverage:
             rank = {i: by_section[i] * coverage[i] for i in coverage}
         else:
