@@ -123,7 +123,19 @@ class LanguageIndex:
         spelled = {w for s in self.sections for c in s.chunks for w in words(c)}
         spelled |= {w for texts in asks.values() for t in texts for w in words(t)}
         self.spelled = frozenset(spelled)
-        self._spellings = sorted(w for w in spelled if len(w) > 3 and self.analyzer.keeps(w))
+        spellings = sorted(w for w in spelled if len(w) > 3 and self.analyzer.keeps(w))
+        # For each length of word to correct, only the spellings near enough in length to be
+        # within its edit distance, in the same order: the same correction for a few of the
+        # comparisons.
+        self._spellings = {
+            length: [w for w in spellings if abs(len(w) - length) <= _edits_allowed(length)]
+            for length in range(4, MAX_WORD + 1)
+        }
+        # Each section's documents that are chunks of its text (not its sample questions).
+        self._chunk_documents = [
+            np.flatnonzero((self._owners == position) & (self._chunk_of >= 0))
+            for position in range(len(self.sections))
+        ]
 
     def query_terms(self, text: str) -> tuple[list[str], int]:
         """The question's index terms, misspellings corrected (a term the index does not
@@ -149,7 +161,10 @@ class LanguageIndex:
         if not 4 <= len(word) <= MAX_WORD or word.isdigit():
             return None
         found = process.extractOne(
-            word, self._spellings, scorer=OSA.distance, score_cutoff=1 if len(word) < 8 else 2
+            word,
+            self._spellings[len(word)],
+            scorer=OSA.distance,
+            score_cutoff=_edits_allowed(len(word)),
         )
         if not found or (len(word) == 4 and sorted(found[0]) != sorted(word)):
             return None
@@ -189,7 +204,7 @@ class LanguageIndex:
         """The section's chunk that answers: the first that scores close to the best (a
         page leads with its gist, and a warning further down may share more words with
         the question); its first if none shares a word."""
-        candidates = np.flatnonzero((self._owners == position) & (self._chunk_of >= 0))
+        candidates = self._chunk_documents[position]
         if not len(candidates):
             return -1
         best = float(scores[candidates].max())
@@ -197,6 +212,10 @@ class LanguageIndex:
             return 0
         close = next(i for i in candidates if scores[i] >= CLOSE_TO_BEST * best)
         return int(self._chunk_of[close])
+
+
+def _edits_allowed(length: int) -> int:
+    return 1 if length < 8 else 2
 
 
 def _idf(frequency: int, documents: int) -> float:
