@@ -149,7 +149,9 @@ class RetryingRequest(BaseRequest):
 def _is_json(payload: bytes) -> bool:
     """Whether a Bot API answer is whole: an object from its first byte to its last (a
     truncated or HTML body is not). Cheap, as every answer is checked."""
-    return payload[:1] == b"{" and payload.rstrip()[-1:] == b"}"
+    if payload[:1] != b"{":
+        return False
+    return payload[-1:] == b"}" or payload.rstrip()[-1:] == b"}"  # no copy when it ends there
 
 
 def _given(value: Any, default: float) -> float | None:
