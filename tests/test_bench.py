@@ -47,7 +47,7 @@ async def test_the_driver_tells_finished_users_from_stuck_ones(stub: StubBotApi,
     assert finished.error is None and finished.seconds is not None and finished.seconds > 0
     plan = stub.messages(3002)[-1]
     assert "Military veteran · " in plan.text
-    assert "🔔 Check in on day 30, 60, 90" in plan.button_texts()
+    assert "🔔 Remind me on days 30, 60, 90" in plan.button_texts()
     assert offers_check_ins(Replies(0, [SentMessage(plan)]))
     assert not offers_check_ins(Replies(0, [SentMessage(stub.messages(3002)[0])]))
 

@@ -71,8 +71,8 @@ async def test_check_ins_survive_kill_and_restart_without_loss_or_duplicate(
     try:
         await bot.start()
         await user.send("/start plan-veteran-coding")
-        assert "🔔 Check in on day 30, 60, 90" in user.last_message.button_texts()
-        confirmed = await user.tap("Check in on day 30, 60, 90")
+        assert "🔔 Remind me on days 30, 60, 90" in user.last_message.button_texts()
+        confirmed = await user.tap("Remind me on days 30, 60, 90")
         said_yes_at = time.monotonic()
         assert "Day 30:" in (confirmed.edits[-1].text or "")
 
@@ -122,7 +122,7 @@ async def test_forget_stops_the_check_ins(
     try:
         await bot.start()
         await user.send("/start plan-remote-billing")
-        await user.tap("Check in on day 30, 60, 90")
+        await user.tap("Remind me on days 30, 60, 90")
         due = {r.day: r.due_at for r in await waiting_reminders(database_url)}
         assert sorted(due) == [30, 60, 90]
         await user.send("/forget")

@@ -62,7 +62,7 @@ async def test_the_whole_path_from_start_to_a_plan(stub: StubBotApi, bot: None) 
     assert "Military veteran · Medical coding" in text
     assert "Days 1–30 · 0 of 4 done" in text and "Days 31–60" not in text, "one phase a page"
     assert "GI Bill" in text and "CPC" in text
-    assert "🔔 Check in on day 30, 60, 90" in shown.button_texts()
+    assert "🔔 Remind me on days 30, 60, 90" in shown.button_texts()
     assert "Days 31–60 ▶" in shown.button_texts()
     urls = {b.url for row in shown.buttons for b in row if b.url}
     assert "https://www.aapc.com" in urls and "https://www.ahima.org" in urls

@@ -67,9 +67,9 @@ def test_the_plan_offers_check_ins_on_itself_and_yes_schedules_three_at_ten_east
     plan = user.last.replies[0]
     assert "Your 30/60/90-day plan" in plan.text
     assert "Military veteran · Medical coding" in plan.text
-    assert {"🔔 Check in on day 30, 60, 90", "📤 Export plan", "⬜ 1"} <= set(labels(plan))
+    assert {"🔔 Remind me on days 30, 60, 90", "📤 Export plan", "⬜ 1"} <= set(labels(plan))
 
-    yes = user.tap("Check in on day 30, 60, 90")
+    yes = user.tap("Remind me on days 30, 60, 90")
     change = yes.checkins
     assert change is not None and not change.move_only
     assert change.plan == "veteran-coding" and change.language == "en"
@@ -90,7 +90,7 @@ def test_the_plan_offers_check_ins_on_itself_and_yes_schedules_three_at_ten_east
     assert again.checkins is None and again.state == user.state, "a double tap changes nothing"
     back = user.tap("My plan")
     assert "Check-ins on day 30, 60 and 90 are on for this plan" in back.replies[0].text
-    assert "🔔 Check in on day 30, 60, 90" not in labels(back.replies[0])
+    assert "🔔 Remind me on days 30, 60, 90" not in labels(back.replies[0])
     assert len(user.state.model_dump_json()) < 2048
 
 
@@ -114,7 +114,7 @@ def test_no_thanks_says_truthfully_what_stays_scheduled(timed: Dialogue) -> None
 
 def test_looking_at_another_plan_never_replaces_the_users_own(timed: Dialogue) -> None:
     user = veteran_coding(timed)
-    user.tap("Check in on day 30, 60, 90")
+    user.tap("Remind me on days 30, 60, 90")
     user.tap("My plan")
     user.tap("⬜ 1")
     mine = user.state
@@ -136,7 +136,7 @@ def test_looking_at_another_plan_never_replaces_the_users_own(timed: Dialogue) -
 
 def test_make_this_my_plan_switches_and_offers_to_move_the_check_ins(timed: Dialogue) -> None:
     user = veteran_coding(timed)
-    user.tap("Check in on day 30, 60, 90")
+    user.tap("Remind me on days 30, 60, 90")
     user.tap_data("p:remote:billing")
     made = user.tap("Make this my plan")
     assert made.notice == "📌 This is your plan now."
@@ -207,7 +207,7 @@ def test_timezone_moves_the_check_ins_still_to_come(timed: Dialogue, clock: Cloc
 def test_a_short_day_counts_seconds_from_now(content: Content, clock: Clock) -> None:
     dialogue = Dialogue(content, CheckinCalendar(clock, day_seconds=0.1))
     user = veteran_coding(dialogue)
-    yes = user.tap("Check in on day 30, 60, 90")
+    yes = user.tap("Remind me on days 30, 60, 90")
     assert yes.checkins is not None
     assert [due - NOW for _, due in yes.checkins.due] == [3, 6, 9]
 

@@ -21,7 +21,7 @@ HOME = {
         "buttons": ["📊 My result", "🗺 My plan", "🔔 My check-ins"],
         "retake": "↺ Retake the quiz",
         "veteran": "Military veteran",
-        "remind": "Check in on day 30, 60, 90",
+        "remind": "Remind me on days 30, 60, 90",
     },
     "es": {
         "title": "🏠 <b>¡Hola de nuevo, Ana!</b>",

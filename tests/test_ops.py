@@ -127,7 +127,7 @@ async def test_checkins_due_and_sent_are_counted(
     database = f"sqlite:///{tmp_path}/bot.sqlite3"
     async with running_bot(stub, content, database, metrics_port=port, checkin_day_seconds=0.05):
         await user.send("/start plan-changer-coding")
-        await user.tap("Check in on day 30, 60, 90")
+        await user.tap("Remind me on days 30, 60, 90")
         deadline = time.monotonic() + 20
         while True:
             found = samples((await get(port, "/metrics"))[2])

@@ -80,7 +80,7 @@ def test_the_steps_count_what_people_do_and_nothing_about_them(dialogue: Dialogu
     assert counted == [(PLAN, other)]
     counted.clear()
 
-    do(lambda: user.tap("Check in on day 30, 60, 90"))
+    do(lambda: user.tap("Remind me on days 30, 60, 90"))
     assert counted == [(CHECKINS_ON, "")]
     counted.clear()
 
