@@ -155,3 +155,23 @@ def test_ptb_logging_a_whole_update_or_an_error_shows_neither_names_nor_words(
     logged = capsys.readouterr().err
     assert "<Update update_id=77>" in logged and "<ValueError>" in logged
     assert SECRET_WORDS not in logged and "Max" not in logged
+
+
+async def test_a_quiet_bot_makes_one_get_updates_per_update(
+    stub: StubBotApi, tmp_path: Path
+) -> None:
+    """Each getUpdates while an update is in flight returns it again: a quiet bot waits for
+    it to finish, and confirms it with the next long poll, instead of fetching it twice."""
+    bot = BotProcess(stub, f"sqlite:///{tmp_path / 'state.sqlite3'}", tmp_path / "bot.log")
+    user = stub.user(4301, "Ana")
+    try:
+        await bot.start()
+        await user.send("/start", reply_timeout=10)
+        questions = ["how much do coders make?", "can I work from home?", "what is a CPC?"] * 2
+        polls_before = stub.stats.requests_by_method["getUpdates"]
+        for question in questions:
+            await user.send(question, reply_timeout=10)
+        polls = stub.stats.requests_by_method["getUpdates"] - polls_before
+        assert polls <= len(questions) + 1, f"{polls} getUpdates for {len(questions)} updates"
+    finally:
+        await bot.stop_quietly()
