@@ -38,6 +38,7 @@ async def running_bot(
 ) -> AsyncIterator[Application]:
     application = build_application(settings_for(stub, database_url, **overrides), content)
     application.bot_data[REQUESTS][0]._backoff = TEST_BACKOFF
+    stub.confirmed_means_handled = True  # bot/polling.py confirms only what it handled
     async with polling(application, poll_timeout=1):
         yield application
 
@@ -87,6 +88,8 @@ class BotProcess:
         self.stub = stub
         self.log_path = log_path
         self.module = module
+        # bot/polling.py and bot/webhook.py confirm an update only once it was handled.
+        stub.confirmed_means_handled = module == "bot"
         self.process: asyncio.subprocess.Process | None = None
         self.spawned_at = 0.0
 

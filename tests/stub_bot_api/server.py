@@ -100,6 +100,12 @@ class StubBotApi(StubCore):
         self.quiet_tuning = QuietTuning()
         # After an injected 502/drop/timeout, fake users wait this long for the bot's retry.
         self.fault_recovery_grace = 1.0
+        # True when the bot under test confirms an update (moves its getUpdates offset past
+        # it, or answers its webhook POST) only once it has finished handling it, as
+        # bot/polling.py and bot/webhook.py do: a fake user's wait then ends at that
+        # confirmation instead of after a quiet period. (PTB's own Updater confirms what it
+        # has merely fetched, so the stub cannot assume it.)
+        self.confirmed_means_handled = False
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> Self:

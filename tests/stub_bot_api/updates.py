@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +41,8 @@ class UpdateQueue:
     update returned to a request whose client went away is returned again next time.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, on_confirmed: Callable[[PendingUpdate], None] | None = None) -> None:
+        self._on_confirmed = on_confirmed
         self._pending: deque[PendingUpdate] = deque()
         self._arrived = asyncio.Event()
         self._poll_generation = 0
@@ -85,7 +86,11 @@ class UpdateQueue:
         pending = self._pending
         if offset > 0:
             while pending and pending[0].update_id < offset:
-                pending.popleft()
+                update = pending.popleft()
+                if update.timing.fetched_at is not None:
+                    update.timing.confirmed_at = time.monotonic()
+                    if self._on_confirmed is not None:
+                        self._on_confirmed(update)
         elif offset < 0:
             while len(pending) > -offset:
                 pending.popleft()

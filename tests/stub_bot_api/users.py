@@ -386,7 +386,11 @@ class FakeUser:
             )
             try:
                 await wait_until_handled(
-                    action, stub.reply_timeout, stub.quiet_period, stub.quiet_tuning
+                    action,
+                    stub.reply_timeout,
+                    stub.quiet_period,
+                    stub.quiet_tuning,
+                    confirmed_means_handled=stub.confirmed_means_handled,
                 )
             finally:
                 # Whatever happened, later bot messages answer later updates, not this one.

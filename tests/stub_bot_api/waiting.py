@@ -131,10 +131,14 @@ async def wait_until_handled(
     default_timeout: float,
     default_quiet: float,
     tuning: QuietTuning,
+    confirmed_means_handled: bool = False,
 ) -> None:
     """Return once ``action`` is ready and its chat has been quiet for the quiet period
     (and any ``retry_after`` or fault-recovery time for this chat has passed); raise a
-    descriptive ``AssertionError`` after the timeout or on a failed webhook delivery."""
+    descriptive ``AssertionError`` after the timeout or on a failed webhook delivery.
+
+    With ``confirmed_means_handled``, a ready action whose update the bot has confirmed is
+    done at once: its handler has finished, so nothing more can come of it."""
     chat, timing, wait = action.chat, action.timing, action.wait
     limit = default_timeout if wait.reply_timeout is None else wait.reply_timeout
     quiet = default_quiet if wait.quiet_period is None else wait.quiet_period
@@ -149,6 +153,8 @@ async def wait_until_handled(
                 f"webhook delivery failed: {timing.delivery_error}"
             )
         if action.ready():
+            if confirmed_means_handled and timing.confirmed_at is not None:
+                return
             last_activity = max(
                 chat.last_request_at, timing.fetched_at or started, chat.settle_not_before
             )
