@@ -36,7 +36,7 @@ NGINX_BAD_GATEWAY = (
 class ApiError(Exception):
     """A Bot API error: the stub answers the request with ``{"ok": false, ...}``."""
 
-    def __init__(self, error_code: int, description: str, retry_after: int | None = None):
+    def __init__(self, error_code: int, description: str, retry_after: float | None = None):
         super().__init__(description)
         self.error_code = error_code
         self.description = description

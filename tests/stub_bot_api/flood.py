@@ -142,7 +142,7 @@ class FloodControl:
         self,
         method: str,
         chat_id: int | str | None,
-        retry_after: int,
+        retry_after: float,
         connection: int,
         now: float,
     ) -> None:
