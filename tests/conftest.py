@@ -4,7 +4,8 @@ and a database of each backend."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator
+import sys
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,18 @@ from flows.schema import Content
 from tests.bot_harness import running_bot
 from tests.databases import BACKENDS, database_for
 from tests.stub_bot_api import StubBotApi
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection() -> Iterator[object]:
+    """Keep pytest's assertion-rewritten test modules in tests/__pycache__ even when
+    PYTHONDONTWRITEBYTECODE is set: rewriting them all again cost each xdist worker about
+    3 s of CPU at every run."""
+    dont_write, sys.dont_write_bytecode = sys.dont_write_bytecode, False
+    try:
+        return (yield)
+    finally:
+        sys.dont_write_bytecode = dont_write
 
 
 @pytest.fixture(scope="session")
