@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from content import CONTENT_DIR
+from flows.ask.understand import Reader
 from flows.content import load_content
 from flows.dialogue import Dialogue
 from flows.schema import Content
@@ -39,6 +40,28 @@ def content() -> Content:
 @pytest.fixture(scope="session")
 def dialogue(content: Content) -> Dialogue:
     return Dialogue(content)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_question_index_per_content() -> Iterator[None]:
+    """Every in-process bot builds a Dialogue, and the Dialogue the typed-question index:
+    about 45 ms of CPU, a third of what a short end-to-end test costs. The index depends on
+    the content alone and nothing changes it once built (Reader.read is pure), so within a
+    worker the Dialogues over the same loaded content share one. (A `python -m bot` process
+    builds its own, as in production.)"""
+    built: dict[int, tuple[Content, Reader]] = {}
+
+    def shared_reader(content: Content) -> Reader:
+        entry = built.get(id(content))
+        if entry is None or entry[0] is not content:
+            if len(built) >= 2:  # content copies broken on purpose come and go
+                built.pop(next(iter(built)))
+            entry = built[id(content)] = (content, Reader(content))
+        return entry[1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("flows.dialogue.Reader", shared_reader)
+        yield
 
 
 @pytest.fixture
