@@ -78,6 +78,11 @@ class UpdateQueue:
         """Undo ``close`` (the stub was started again)."""
         self._closed = False
 
+    def unconfirmed_before(self, update_id: int) -> bool:
+        """Whether an update older than ``update_id`` is still waiting for its confirmation
+        (so a getUpdates offset cannot confirm ``update_id`` yet)."""
+        return any(update.update_id < update_id for update in self._pending)
+
     def _wake(self) -> None:
         self._arrived.set()
         self._arrived = asyncio.Event()
@@ -87,7 +92,7 @@ class UpdateQueue:
         if offset > 0:
             while pending and pending[0].update_id < offset:
                 update = pending.popleft()
-                if update.timing.fetched_at is not None:
+                if update.timing.fetched_at is not None and update.timing.confirmed_at is None:
                     update.timing.confirmed_at = time.monotonic()
                     if self._on_confirmed is not None:
                         self._on_confirmed(update)

@@ -390,7 +390,8 @@ class FakeUser:
                     stub.reply_timeout,
                     stub.quiet_period,
                     stub.quiet_tuning,
-                    confirmed_means_handled=stub.confirmed_means_handled,
+                    confirmations=stub.confirmations,
+                    held_back=stub.update_queue.unconfirmed_before,
                 )
             finally:
                 # Whatever happened, later bot messages answer later updates, not this one.
