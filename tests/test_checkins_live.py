@@ -1,5 +1,5 @@
-"""Check-ins sent by the real `python -m bot` to the stub Bot API with a "day" of a tenth of
-a second (CHECKIN_DAY_SECONDS), on both backends: stopped, killed and restarted in between,
+"""Check-ins sent by the real `python -m bot` to the stub Bot API with a "day" of a twentieth
+of a second (CHECKIN_DAY_SECONDS), on both backends: stopped, killed and restarted in between,
 the bot sends each of the three check-ins exactly once.
 
 The tests wait on conditions (a check-in arrived, the clock passed a due time read from the
@@ -19,7 +19,9 @@ from bot.storage.base import Reminder
 from tests.bot_harness import BotProcess
 from tests.stub_bot_api import FakeUser, StubBotApi
 
-DAY_SECONDS = 0.1  # day 30 comes 3 s after "yes", day 60 after 6 s, day 90 after 9 s
+# Day 30 comes 1.5 s after "yes" (due times are whole seconds: up to 2.5 s), day 60 after
+# 3 s, day 90 after 4.5 s. The first kill follows the "yes" within milliseconds.
+DAY_SECONDS = 0.05
 # Long enough for a bot that is up to sweep the reminders twice and send what it found.
 QUIET_WINDOW = 2 * SHORT_DAY_SWEEP_SECONDS + 0.5
 CHECKIN_DAYS = (30, 60, 90)
