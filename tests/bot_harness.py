@@ -8,17 +8,19 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
+from telegram import Update
 from telegram.ext import Application
 
 from bot.app import REQUESTS, build_application, polling
 from bot.config import Settings
 from bot.requests import BACKOFF
 from flows.schema import Content
-from tests.stub_bot_api import StubBotApi
+from tests.stub_bot_api import Confirmations, StubBotApi
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The in-process bot retries as often as the shipped one, with each pause a fifth as long: a
@@ -38,8 +40,32 @@ async def running_bot(
 ) -> AsyncIterator[Application]:
     application = build_application(settings_for(stub, database_url, **overrides), content)
     application.bot_data[REQUESTS][0]._backoff = TEST_BACKOFF
+    report_each_handled_update(application, stub)
     async with polling(application, poll_timeout=1):
         yield application
+
+
+def report_each_handled_update(application: Application, stub: StubBotApi) -> None:
+    """Tell the stub the moment the bot has finished handling each update, so fake users
+    wait exactly that long (the getUpdates offset alone says it only once every earlier
+    update of every chat is done too)."""
+    processor = application.update_processor
+    process_update = processor.process_update
+
+    async def reporting(update: object, coroutine: Awaitable[Any]) -> None:
+        try:
+            await process_update(update, coroutine)
+        except Exception:
+            # Finished all the same (bot/polling.py confirms it); only a cancelled update,
+            # left for the next process, is not.
+            if isinstance(update, Update):
+                stub.report_handled(update.update_id)
+            raise
+        if isinstance(update, Update):
+            stub.report_handled(update.update_id)
+
+    processor.process_update = reporting  # type: ignore[method-assign]
+    stub.confirmations = Confirmations.EACH_HANDLED
 
 
 def free_port() -> int:
@@ -68,6 +94,10 @@ async def run_until_exit(env: dict[str, str], wait_seconds: float = 30.0) -> tup
 class BotProcess:
     """`python -m bot` (or another bot module) as a child process, pointed at the stub."""
 
+    # Whether the fake users wait for python -m bot to confirm each update (see
+    # Confirmations.HANDLED); off, they wait as for any bot.
+    wait_for_confirmations = True
+
     def __init__(
         self,
         stub: StubBotApi,
@@ -87,6 +117,10 @@ class BotProcess:
         self.stub = stub
         self.log_path = log_path
         self.module = module
+        # bot/polling.py and bot/webhook.py confirm an update only once it was handled;
+        # other modules (the benchmark's echo floor) poll with PTB's own Updater.
+        confirms = module == "bot" and self.wait_for_confirmations
+        stub.confirmations = Confirmations.HANDLED if confirms else Confirmations.FETCHED
         self.process: asyncio.subprocess.Process | None = None
         self.spawned_at = 0.0
 

@@ -4,18 +4,32 @@ and a database of each backend."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator
+import sys
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from content import CONTENT_DIR
+from flows.ask.understand import Reader
 from flows.content import load_content
 from flows.dialogue import Dialogue
 from flows.schema import Content
 from tests.bot_harness import running_bot
 from tests.databases import BACKENDS, database_for
 from tests.stub_bot_api import StubBotApi
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection() -> Iterator[object]:
+    """Keep pytest's assertion-rewritten test modules in tests/__pycache__ even when
+    PYTHONDONTWRITEBYTECODE is set: rewriting them all again cost each xdist worker about
+    3 s of CPU at every run."""
+    dont_write, sys.dont_write_bytecode = sys.dont_write_bytecode, False
+    try:
+        return (yield)
+    finally:
+        sys.dont_write_bytecode = dont_write
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +40,28 @@ def content() -> Content:
 @pytest.fixture(scope="session")
 def dialogue(content: Content) -> Dialogue:
     return Dialogue(content)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_question_index_per_content() -> Iterator[None]:
+    """Every in-process bot builds a Dialogue, and the Dialogue the typed-question index:
+    about 45 ms of CPU, a third of what a short end-to-end test costs. The index depends on
+    the content alone and nothing changes it once built (Reader.read is pure), so within a
+    worker the Dialogues over the same loaded content share one. (A `python -m bot` process
+    builds its own, as in production.)"""
+    built: dict[int, tuple[Content, Reader]] = {}
+
+    def shared_reader(content: Content) -> Reader:
+        entry = built.get(id(content))
+        if entry is None or entry[0] is not content:
+            if len(built) >= 2:  # content copies broken on purpose come and go
+                built.pop(next(iter(built)))
+            entry = built[id(content)] = (content, Reader(content))
+        return entry[1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("flows.dialogue.Reader", shared_reader)
+        yield
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import yaml
 
 from content import CONTENT_DIR
 from flows.callbacks import decode
-from flows.content import ContentError, cite, load_content
+from flows.content import ContentError, cite, load_content, parse_yaml
 from flows.dialogue import Dialogue
 from flows.schema import ALLOWED_LINK_DOMAINS, TRACKS, Content
 from tests.screens import PHONE_LIMIT, TELEGRAM_TEXT_LIMIT, all_screens, visible_length
@@ -165,7 +165,7 @@ def test_every_dollar_amount_and_percentage_in_copy_comes_from_facts() -> None:
     assert copy_files
     offenders = []
     for path in copy_files:
-        for where, text in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
+        for where, text in _strings(parse_yaml(path.read_text(encoding="utf-8"))):
             without_placeholders = re.sub(r"\{(fact|cite|url):[a-z0-9_]+\}", "", text)
             if FIGURE.search(without_placeholders):
                 offenders.append(f"{path.relative_to(CONTENT_DIR)}:{where}: {text[:60]}")
@@ -192,7 +192,7 @@ def test_every_figure_in_copy_is_cited_with_its_source_and_date(content: Content
     facts = content.facts.facts
     uncited = []
     for path in sorted(CONTENT_DIR.glob("*/*.yaml")):
-        for where, text in _texts(yaml.safe_load(path.read_text(encoding="utf-8"))):
+        for where, text in _texts(parse_yaml(path.read_text(encoding="utf-8"))):
             cited = {
                 (facts[k].source, facts[k].as_of, facts[k].projection)
                 for k in re.findall(r"\{cite:([a-z0-9_]+)\}", text)
@@ -364,7 +364,7 @@ def test_the_audited_errors_appear_nowhere(dialogue: Dialogue, mistake: str) -> 
     for path in sorted(CONTENT_DIR.glob("*/*.yaml")):
         found += [
             f"{path.relative_to(CONTENT_DIR)}:{where}"
-            for where, text in _strings(yaml.safe_load(path.read_text(encoding="utf-8")))
+            for where, text in _strings(parse_yaml(path.read_text(encoding="utf-8")))
             if pattern.search(text)
         ]
     assert not found, f"{mistake}: {found[:5]}"
@@ -457,7 +457,7 @@ def test_the_english_copy_is_us_english(dialogue: Dialogue) -> None:
     neutral = ("quiz.yaml", "plans.yaml", "certs.yaml", "guide.yaml", "facts.yaml")
     paths = [*sorted((CONTENT_DIR / "en").glob("*.yaml")), *(CONTENT_DIR / n for n in neutral)]
     for path in paths:
-        for where, text in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
+        for where, text in _strings(parse_yaml(path.read_text(encoding="utf-8"))):
             if where.endswith(".id"):
                 continue  # ids are keys, never shown
             found += [f"{path.name}:{where}: {m.group()}" for m in pattern.finditer(text)]
@@ -506,7 +506,7 @@ def test_the_spelling_check_catches_british_spellings() -> None:
 
 
 def _edit(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = parse_yaml(path.read_text(encoding="utf-8"))
     change(data)
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 

@@ -6,9 +6,9 @@ import html
 import re
 
 import pytest
-import yaml
 
 from content import CONTENT_DIR
+from flows.content import parse_yaml
 from flows.dialogue import COMMANDS, Dialogue
 from flows.schema import Content
 from tests.chat_double import DialogueUser
@@ -225,7 +225,7 @@ def test_salary_says_who_bls_counts_and_quotes_unconfirmed_figures_as_claims(
 
 
 def test_dated_2019_figures_stay_on_pages_marked_as_dated_context(content: Content) -> None:
-    raw = yaml.safe_load((CONTENT_DIR / "en" / "guide.yaml").read_text(encoding="utf-8"))
+    raw = parse_yaml((CONTENT_DIR / "en" / "guide.yaml").read_text(encoding="utf-8"))
     dated_keys = {k for k, f in content.facts.facts.items() if f.source == "careerstep_2019"}
     pages_with_dated = []
     for topic_id, topic in raw["topics"].items():

@@ -171,7 +171,10 @@ async def test_in_a_group_only_our_commands_get_a_pointer_to_a_private_chat(
 async def test_eight_users_finish_with_the_right_results_when_one_request_in_nine_fails(
     stub: StubBotApi, content: Content, database_url: str, kind: FaultKind
 ) -> None:
-    rule = stub.faults.add(FaultRule(kind, every_nth=9, retry_after=1, hold_seconds=1.0))
+    # A 429 on a callback answer (no chat) pauses every request of the bot for retry_after:
+    # a fraction of a second, not Telegram's whole one, so that the pauses, which add up
+    # over the eight quizzes, keep the test short.
+    rule = stub.faults.add(FaultRule(kind, every_nth=9, retry_after=0.1, hold_seconds=1.0))
     users = [stub.user(3100 + n, f"User{n}") for n in range(8)]
     tracks = ["coding", "billing", "both"] * 3
     async with running_bot(stub, content, database_url, api_timeout=0.5):
@@ -190,7 +193,9 @@ async def test_eight_users_finish_with_the_right_results_when_one_request_in_nin
 async def test_under_telegram_flood_control_no_send_ignores_retry_after(
     stub: StubBotApi, content: Content, database_url: str
 ) -> None:
-    stub.flood_limits = FloodLimits(private_chat_burst=3)
+    # Telegram's limits five times faster, with retry_after to the millisecond: every user
+    # still runs into them, and the test takes seconds, not ten.
+    stub.flood_limits = FloodLimits(private_chat_burst=3, private_chat_rate=5, whole_seconds=False)
     users = [stub.user(3200 + n, f"Racer{n}") for n in range(8)]
     async with running_bot(stub, content, database_url):
         results = await asyncio.gather(*(finish_quiz(user, "coding") for user in users))

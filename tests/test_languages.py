@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from content import CONTENT_DIR
+from flows.content import parse_yaml
 from flows.dialogue import COMMANDS, Dialogue
 from flows.quiz import RESULT
 from flows.schema import Content
@@ -62,7 +63,7 @@ def first_difference(reference: Any, other: Any, where: str) -> str | None:
 
 
 def _tree(language: str, name: str) -> Any:
-    tree = yaml.safe_load((CONTENT_DIR / language / name).read_text(encoding="utf-8"))
+    tree = parse_yaml((CONTENT_DIR / language / name).read_text(encoding="utf-8"))
     if name == "asks.yaml":
         # How people ask, and the words of an emergency, are written for each language, not
         # translated: only the screen words and the sections asked about must match.
@@ -93,7 +94,7 @@ def test_no_extra_files_in_a_language(language: str) -> None:
 
 
 def test_worded_facts_have_a_wording_in_every_language() -> None:
-    facts = yaml.safe_load((CONTENT_DIR / "facts.yaml").read_text(encoding="utf-8"))["facts"]
+    facts = parse_yaml((CONTENT_DIR / "facts.yaml").read_text(encoding="utf-8"))["facts"]
     worded = {key: fact["text"] for key, fact in facts.items() if isinstance(fact["text"], dict)}
     assert worded, "some figures need words (durations, ranges)"
     for key, wordings in worded.items():
@@ -245,7 +246,7 @@ def test_the_loader_wants_a_wording_of_each_worded_fact_per_language(
     from flows.content import ContentError, load_content
 
     path = content_copy / "facts.yaml"
-    facts = yaml.safe_load(path.read_text(encoding="utf-8"))
+    facts = parse_yaml(path.read_text(encoding="utf-8"))
     del facts["facts"]["prep_course_length"]["text"]["es"]
     path.write_text(yaml.safe_dump(facts, allow_unicode=True), encoding="utf-8")
     with pytest.raises(

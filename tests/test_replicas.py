@@ -124,6 +124,7 @@ async def test_two_replicas_hammering_one_chat_lose_nothing(
     notes = content.words("en").messages.fallback
     # Losing taps were on the message showing the quiz: a (calm) double-tap answer.
     calm = {notes.stale_button, notes.double_tap}
+    turning_away = {ref for refs in content.quiz.result.turns_away.values() for ref in refs}
     async with two_replicas(stub, content, database_url, counter):
         await user.send("/start")
         await user.tap("Start the quiz")
@@ -131,10 +132,17 @@ async def test_two_replicas_hammering_one_chat_lose_nothing(
         assert start is not None
 
         applied: list[int] = []
-        for number in range(1, len(content.quiz.questions) + 1):
+        for number, question in enumerate(content.quiz.questions, start=1):
             assert question_number(user) == number
             options = [row[0] for row in user.last_message.buttons[:-1]]
-            taps = [options[i % len(options)] for i in range(TAPS_PER_QUESTION)]
+            # Never an answer that turns away from a path: whichever taps win the race, the
+            # result then leans somewhere and offers the personas raced on below.
+            racing = [
+                options[i]
+                for i, option in enumerate(question.options)
+                if f"{question.id}.{option.id}" not in turning_away
+            ]
+            taps = [racing[i % len(racing)] for i in range(TAPS_PER_QUESTION)]
             answers = await tap_all_at_once(stub, user, taps)
             assert all(answers), "every tap is answered"
             taken = [i for i, answer in enumerate(answers) if answer and answer.text is None]

@@ -10,7 +10,7 @@ import yaml
 from matplotlib import ft2font
 
 from flows.chart import draw_charts
-from flows.content import ContentError, dollar_amount, load_content
+from flows.content import ContentError, dollar_amount, load_content, parse_yaml
 from flows.dialogue import Dialogue
 from flows.schema import Content
 from flows.state import ChatState, Person
@@ -124,7 +124,7 @@ def test_dollar_amounts(text: str, value: int | None) -> None:
 
 def test_a_chart_figure_must_be_a_plain_dollar_amount(content_copy: Path) -> None:
     path = content_copy / "guide.yaml"
-    guide = yaml.safe_load(path.read_text(encoding="utf-8"))
+    guide = parse_yaml(path.read_text(encoding="utf-8"))
     guide["topics"][2]["chart"].append("bls_growth")
     path.write_text(yaml.safe_dump(guide), encoding="utf-8")
     with pytest.raises(
@@ -135,7 +135,7 @@ def test_a_chart_figure_must_be_a_plain_dollar_amount(content_copy: Path) -> Non
 
 def test_every_bar_needs_a_label_in_every_language(content_copy: Path) -> None:
     path = content_copy / "es" / "guide.yaml"
-    guide = yaml.safe_load(path.read_text(encoding="utf-8"))
+    guide = parse_yaml(path.read_text(encoding="utf-8"))
     del guide["topics"]["salary"]["chart"]["labels"]["entry_level_pay"]
     path.write_text(yaml.safe_dump(guide, allow_unicode=True), encoding="utf-8")
     with pytest.raises(

@@ -47,6 +47,7 @@ from telegram.request import HTTPXRequest
 
 from tests.stub_bot_api import (
     DEFAULT_TOKEN,
+    Confirmations,
     FaultKind,
     FaultRule,
     FloodLimits,
@@ -674,6 +675,61 @@ async def test_get_updates_offset_limit_timeout_and_allowed_updates(stub: StubBo
         assert await bot.get_updates(offset=query + 1) == ()
 
 
+async def slow_two_part_reply(stub: StubBotApi, confirm: str) -> None:
+    """A bot that fetches one update, answers it in two messages with a pause longer than
+    any quiet period between them, then says it is done: by reporting it (as an in-process
+    bot's harness does) or with its next getUpdates offset (as bot/polling.py does)."""
+    async with stub.bot() as bot:
+        while not (updates := await bot.get_updates(timeout=1)):
+            pass
+        (update,) = updates
+        await bot.send_message(update.effective_chat.id, "first part")
+        await asyncio.sleep(0.8)
+        await bot.send_message(update.effective_chat.id, "second part")
+        if confirm == "report":
+            stub.report_handled(update.update_id)
+        else:
+            await bot.get_updates(offset=update.update_id + 1)
+
+
+@pytest.mark.parametrize(
+    ("confirmations", "confirm"),
+    [(Confirmations.EACH_HANDLED, "report"), (Confirmations.HANDLED, "offset")],
+)
+async def test_a_wait_ends_when_the_bot_confirms_it_handled_the_update(
+    stub: StubBotApi, confirmations: Confirmations, confirm: str
+) -> None:
+    stub.confirmations = confirmations
+    user = stub.user(1001, "Ana")
+    bot = asyncio.create_task(slow_two_part_reply(stub, confirm))
+    reply = await user.send("/start")
+    await bot
+    assert reply.texts == ["first part", "second part"], "not cut short by a quiet moment"
+    assert user.chat.requests_seen == 2
+
+
+async def test_a_wait_for_a_bot_whose_confirmations_mean_nothing_ends_when_it_goes_quiet(
+    stub: StubBotApi,
+) -> None:
+    assert stub.confirmations is Confirmations.FETCHED  # PTB's own Updater, say
+    user = stub.user(1001, "Ana")
+    bot = asyncio.create_task(slow_two_part_reply(stub, "offset"))
+    reply = await user.send("/start")
+    await bot
+    assert reply.texts == ["first part"], "the quiet period after the first message ended it"
+
+
+async def test_an_update_the_bot_never_finishes_times_out_saying_so(stub: StubBotApi) -> None:
+    stub.confirmations = Confirmations.EACH_HANDLED
+    user = stub.user(1001, "Ana")
+    async with stub.bot() as bot:
+        waiting = asyncio.create_task(user.send("/start", reply_timeout=1))
+        (update,) = await bot.get_updates(timeout=5)
+        await bot.send_message(update.effective_chat.id, "a reply, then the bot dies")
+        with pytest.raises(AssertionError, match="never confirmed it"):
+            await waiting
+
+
 # ---------------------------------------------------------------------------- faults
 async def test_bad_gateway_every_nth_request_surfaces_as_network_error(
     stub: StubBotApi,
@@ -828,9 +884,11 @@ async def test_aio_rate_limiter_defaults_stay_within_flood_limits(
     assert stub.stats.too_many_requests_sent == 0
     assert len(group.messages) == 20
 
-    async with stub.bot() as unthrottled:  # the same burst without a limiter trips the limit
+    # Without a limiter, a burst like it trips the limit: twice the private messages, so that
+    # it overflows the 34-message bucket however slowly a loaded machine gets them out.
+    async with stub.bot() as unthrottled:
         results = await asyncio.gather(
-            *(unthrottled.send_message(u.chat_id, "again") for u in private_users),
+            *(unthrottled.send_message(u.chat_id, text) for u in private_users for text in "ab"),
             return_exceptions=True,
         )
     assert any(isinstance(result, RetryAfter) for result in results)

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from flows.callbacks import Act, encode
-from flows.content import ContentError, load_content
+from flows.content import ContentError, load_content, parse_yaml
 from flows.dialogue import Dialogue
 from flows.quiz import RESULT
 from flows.schema import Content
@@ -449,7 +449,7 @@ def test_every_tryout_code_and_rule_is_a_checked_fact(content: Content) -> None:
     for task in content.tryout.tasks:
         used |= {o.code for o in task.options if o.code}
     for language in content.languages:
-        raw = yaml.safe_load(
+        raw = parse_yaml(
             (Path(__file__).parent.parent / "content" / language / "tryout.yaml").read_text()
         )
         used |= set(re.findall(r"\{fact:([a-z0-9_]+)\}", yaml.safe_dump(raw)))
@@ -498,7 +498,7 @@ def test_every_tryout_screen_fits_a_phone(dialogue: Dialogue, content: Content) 
 )
 def test_broken_tryout_content_is_refused(content_copy: Path, change, message: str) -> None:
     path = content_copy / "tryout.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = parse_yaml(path.read_text(encoding="utf-8"))
     change(data)
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ContentError, match=message):
@@ -507,7 +507,7 @@ def test_broken_tryout_content_is_refused(content_copy: Path, change, message: s
 
 def test_a_task_missing_in_spanish_is_refused(content_copy: Path) -> None:
     path = content_copy / "es" / "tryout.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = parse_yaml(path.read_text(encoding="utf-8"))
     del data["tasks"]["denial"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ContentError, match=r"es/tryout\.yaml: tasks: missing denial"):

@@ -37,7 +37,7 @@ from .replies import (
 from .server import DEFAULT_TOKEN, StubBotApi
 from .stats import StubStats
 from .users import FakeUser
-from .waiting import LoopLagMonitor, QuietTuning, ReactionPace, WaitOptions
+from .waiting import Confirmations, LoopLagMonitor, QuietTuning, ReactionPace, WaitOptions
 
 __all__ = [
     "DEFAULT_TOKEN",
@@ -48,6 +48,7 @@ __all__ = [
     "CallbackAnswer",
     "CallbackQueryRecord",
     "ChatActionSent",
+    "Confirmations",
     "DeletedMessage",
     "EditedMessage",
     "FakeUser",

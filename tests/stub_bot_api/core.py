@@ -84,7 +84,7 @@ class StubCore:
         # setMyDescription / setMyShortDescription, per language_code ("" for the default).
         self.descriptions: dict[str, str] = {}
         self.short_descriptions: dict[str, str] = {}
-        self.update_queue = UpdateQueue()
+        self.update_queue = UpdateQueue(self._on_update_confirmed)
         self.webhook = WebhookDispatcher(self._on_webhook_delivered)
         self.faults = FaultInjector(faults)
         self.flood = FloodControl(flood_limits)
@@ -214,8 +214,24 @@ class StubCore:
 
     def _on_webhook_delivered(self, update: PendingUpdate, delivery: WebhookDelivery) -> None:
         self.stats.webhook_posts += 1
-        if not delivery.ok:
+        if delivery.ok:
+            update.timing.confirmed_at = update.timing.confirmed_at or delivery.finished_at
+        else:
             update.timing.delivery_error = delivery.error
+        self._on_update_confirmed(update)
+
+    def report_handled(self, update_id: int) -> None:
+        """The bot under test says it has finished handling ``update_id`` (an in-process
+        bot's harness calls this; see ``Confirmations.EACH_HANDLED``)."""
+        timing = self.timings.get(update_id)
+        if timing is not None and timing.confirmed_at is None:
+            timing.confirmed_at = time.monotonic()
+            chat = self.chats.get(timing.chat_id) if timing.chat_id else None
+            if chat is not None:
+                chat.poke()
+
+    def _on_update_confirmed(self, update: PendingUpdate) -> None:
+        """Wake the fake users waiting in the update's chat."""
         chat = self.chats.get(update.timing.chat_id) if update.timing.chat_id else None
         if chat is not None:
             chat.poke()

@@ -36,7 +36,7 @@ NGINX_BAD_GATEWAY = (
 class ApiError(Exception):
     """A Bot API error: the stub answers the request with ``{"ok": false, ...}``."""
 
-    def __init__(self, error_code: int, description: str, retry_after: int | None = None):
+    def __init__(self, error_code: int, description: str, retry_after: float | None = None):
         super().__init__(description)
         self.error_code = error_code
         self.description = description
@@ -59,7 +59,8 @@ def bad_request(reason: str) -> ApiError:
     return ApiError(400, f"Bad Request: {reason}")
 
 
-def too_many_requests(seconds: float) -> ApiError:
-    """A 429 flood-control error; ``seconds`` is rounded up to a whole second (at least 1)."""
-    retry_after = max(1, math.ceil(seconds))
+def too_many_requests(seconds: float, whole_seconds: bool = True) -> ApiError:
+    """A 429 flood-control error; ``seconds`` is rounded up to a whole second (at least 1),
+    as Telegram does, unless ``whole_seconds`` is off."""
+    retry_after = max(1, math.ceil(seconds)) if whole_seconds else round(seconds, 3)
     return ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after)

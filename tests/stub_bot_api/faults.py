@@ -24,12 +24,15 @@ class FaultRule:
     ``methods`` limits the rule to those Bot API methods (case-insensitive); ``None`` means
     all methods except ``getUpdates``, which is only included with ``include_get_updates``.
     ``hold_seconds`` is how long a TIMEOUT fault keeps the connection open before dropping it.
+    ``retry_after`` is what a TOO_MANY_REQUESTS fault tells the client to wait: Telegram
+    says whole seconds, but a test about what the bot does rather than how long it waits
+    may say a fraction (PTB reads it as a float) to keep its runs short.
     A faulted request is not processed: nothing is sent or edited.
     """
 
     kind: FaultKind
     every_nth: int
-    retry_after: int = 1
+    retry_after: float = 1
     methods: Collection[str] | None = None
     include_get_updates: bool = False
     hold_seconds: float = 30.0

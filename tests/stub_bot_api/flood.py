@@ -41,6 +41,10 @@ class FloodLimits:
     group_rate: float = 20 / 60
     group_burst: float = 22.0
     retry_after: int | None = None  # fixed retry_after; None: time until a token frees up
+    # Telegram says retry_after in whole seconds, rounded up. A test about what the bot
+    # does under flood control rather than how long it waits can switch that off, and
+    # with faster rates keep its runs short.
+    whole_seconds: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,13 +140,13 @@ class FloodControl:
                 continue
             if connection == wait.connection or now - wait.told_at > self.in_flight_grace:
                 self.ignored.append(RetryAfterIgnored(method, scope, now, wait.until))
-            raise too_many_requests(wait.until - now)
+            raise too_many_requests(wait.until - now, self._whole_seconds)
 
     def note_retry_after(
         self,
         method: str,
         chat_id: int | str | None,
-        retry_after: int,
+        retry_after: float,
         connection: int,
         now: float,
     ) -> None:
@@ -180,10 +184,14 @@ class FloodControl:
             self._global_bucket.give_back()
             self._reject(method, chat_id, limits.retry_after or wait, connection, now)
 
+    @property
+    def _whole_seconds(self) -> bool:
+        return self.limits is None or self.limits.whole_seconds
+
     def _reject(
         self, method: str, scope: int | str | None, wait: float, connection: int, now: float
     ) -> None:
-        error = too_many_requests(wait)
+        error = too_many_requests(wait, self._whole_seconds)
         assert error.retry_after is not None
         self.note_retry_after(method, scope, error.retry_after, connection, now)
         raise error

@@ -133,6 +133,9 @@ class UpdateTiming:
     available_at: float | None = None
     fetched_at: float | None = None
     first_response_at: float | None = None
+    # When the bot said it was done with the update: a later getUpdates offset confirmed
+    # it, or it answered the webhook POST with a 2xx.
+    confirmed_at: float | None = None
     delivery_error: str | None = None
 
     @property

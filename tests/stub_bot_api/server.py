@@ -33,7 +33,7 @@ from .models import BotMessage, CallbackQueryRecord, RecordedCall, UpdateTiming,
 from .replies import RequestRejected
 from .stats import StubStats
 from .users import FakeUser
-from .waiting import QuietTuning
+from .waiting import Confirmations, QuietTuning
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -100,6 +100,9 @@ class StubBotApi(StubCore):
         self.quiet_tuning = QuietTuning()
         # After an injected 502/drop/timeout, fake users wait this long for the bot's retry.
         self.fault_recovery_grace = 1.0
+        # What the bot under test's confirmations mean, and so when the fake users' waits
+        # end (see Confirmations); the harness that starts the bot sets it.
+        self.confirmations = Confirmations.FETCHED
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> Self:

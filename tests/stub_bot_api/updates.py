@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +41,8 @@ class UpdateQueue:
     update returned to a request whose client went away is returned again next time.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, on_confirmed: Callable[[PendingUpdate], None] | None = None) -> None:
+        self._on_confirmed = on_confirmed
         self._pending: deque[PendingUpdate] = deque()
         self._arrived = asyncio.Event()
         self._poll_generation = 0
@@ -77,6 +78,11 @@ class UpdateQueue:
         """Undo ``close`` (the stub was started again)."""
         self._closed = False
 
+    def unconfirmed_before(self, update_id: int) -> bool:
+        """Whether an update older than ``update_id`` is still waiting for its confirmation
+        (so a getUpdates offset cannot confirm ``update_id`` yet)."""
+        return any(update.update_id < update_id for update in self._pending)
+
     def _wake(self) -> None:
         self._arrived.set()
         self._arrived = asyncio.Event()
@@ -85,7 +91,11 @@ class UpdateQueue:
         pending = self._pending
         if offset > 0:
             while pending and pending[0].update_id < offset:
-                pending.popleft()
+                update = pending.popleft()
+                if update.timing.fetched_at is not None and update.timing.confirmed_at is None:
+                    update.timing.confirmed_at = time.monotonic()
+                    if self._on_confirmed is not None:
+                        self._on_confirmed(update)
         elif offset < 0:
             while len(pending) > -offset:
                 pending.popleft()

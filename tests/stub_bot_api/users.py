@@ -38,12 +38,14 @@ class FakeUser:
     """A Telegram user driving the bot. Every action injects one update and waits until
     the bot has handled it, then returns ``Replies`` (what the bot did in this chat).
 
-    Waiting rules: a message is handled once at least one bot request for this chat has
-    arrived and then none for ``quiet_period``; a tap once its callback query is answered
-    and then quiet. ``until`` (a predicate on the ``Replies`` so far) adds a condition that
-    must hold before the quiet period counts, e.g. ``until=lambda r: r.edits`` when the
-    bot is known to edit. ``expect_no_reply=True`` waits until the bot fetched the update
-    plus the quiet period and fails if the bot sent or edited anything. After
+    Waiting rules: a message is ready once at least one bot request for this chat has
+    arrived, a tap once its callback query is answered, and ``expect_no_reply=True`` once
+    the bot fetched the update (it then fails if the bot sent or edited anything);
+    ``until`` (a predicate on the ``Replies`` so far) adds a condition, e.g.
+    ``until=lambda r: r.edits`` when the bot is known to edit. A ready action is handled
+    when the bot confirms its update, if the bot's confirmations say it has finished
+    handling it (``stub.confirmations``, set by tests/bot_harness.py for our bot);
+    otherwise once no bot request for this chat has arrived for ``quiet_period``. After
     ``reply_timeout`` an ``AssertionError`` describes the update and what the bot did.
 
     The quiet period adapts to load (see ``QuietTuning``) so that an overloaded bot is
@@ -386,7 +388,12 @@ class FakeUser:
             )
             try:
                 await wait_until_handled(
-                    action, stub.reply_timeout, stub.quiet_period, stub.quiet_tuning
+                    action,
+                    stub.reply_timeout,
+                    stub.quiet_period,
+                    stub.quiet_tuning,
+                    confirmations=stub.confirmations,
+                    held_back=stub.update_queue.unconfirmed_before,
                 )
             finally:
                 # Whatever happened, later bot messages answer later updates, not this one.

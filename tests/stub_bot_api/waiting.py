@@ -7,12 +7,30 @@ import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 
 from .chats import ChatState
 from .models import CallbackQueryRecord, UpdateTiming
 from .replies import Replies, describe_events
 
 Condition = Callable[[Replies], object]
+
+
+class Confirmations(Enum):
+    """What the bot under test means when it confirms an update (``UpdateTiming
+    .confirmed_at``), and so when a fake user may stop waiting on it."""
+
+    # Nothing about handling: PTB's own Updater confirms what it has merely fetched. A wait
+    # ends once the chat has been quiet for the quiet period.
+    FETCHED = "fetched"
+    # bot/polling.py moves its getUpdates offset past an update only once that update and
+    # every earlier one were handled; bot/webhook.py answers each POST once it is handled.
+    # A wait ends at the confirmation; while earlier updates (of other chats, say) still
+    # hold the offset back, at a quiet period as for FETCHED.
+    HANDLED = "handled"
+    # Each update is reported the moment its handling ends (tests/bot_harness.py does so
+    # for an in-process bot). A wait ends then, and only then.
+    EACH_HANDLED = "each handled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,10 +149,18 @@ async def wait_until_handled(
     default_timeout: float,
     default_quiet: float,
     tuning: QuietTuning,
+    confirmations: Confirmations = Confirmations.FETCHED,
+    held_back: Callable[[int], bool] = lambda update_id: False,
 ) -> None:
-    """Return once ``action`` is ready and its chat has been quiet for the quiet period
-    (and any ``retry_after`` or fault-recovery time for this chat has passed); raise a
-    descriptive ``AssertionError`` after the timeout or on a failed webhook delivery."""
+    """Return once ``action`` is ready and its update was handled; raise a descriptive
+    ``AssertionError`` after the timeout or on a failed webhook delivery.
+
+    Handled means confirmed, for a bot whose confirmations say so (see ``Confirmations``):
+    the handler has finished, so nothing more can come of the update, and an update the
+    bot never finishes runs into the timeout rather than passing for handled. Otherwise
+    (and while ``held_back(update_id)``: earlier updates keep the getUpdates offset from
+    confirming this one) it means the chat has been quiet for the quiet period, and any
+    ``retry_after`` or fault-recovery time for this chat has passed."""
     chat, timing, wait = action.chat, action.timing, action.wait
     limit = default_timeout if wait.reply_timeout is None else wait.reply_timeout
     quiet = default_quiet if wait.quiet_period is None else wait.quiet_period
@@ -148,7 +174,16 @@ async def wait_until_handled(
                 f"{action.actor} sent {action.description} (update {timing.update_id}) but "
                 f"webhook delivery failed: {timing.delivery_error}"
             )
-        if action.ready():
+        by_confirmation = confirmations is not Confirmations.FETCHED and (
+            timing.confirmed_at is not None
+            or confirmations is Confirmations.EACH_HANDLED
+            or not held_back(timing.update_id)
+        )
+        if action.ready() and by_confirmation:
+            if timing.confirmed_at is not None:
+                return
+            wake_at = deadline  # the bot is still handling it
+        elif action.ready():
             last_activity = max(
                 chat.last_request_at, timing.fetched_at or started, chat.settle_not_before
             )
@@ -175,6 +210,8 @@ def timeout_report(action: PendingAction, limit: float) -> str:
         state = "the bot never fetched the update (is it polling or is a webhook set?)"
     elif action.query is not None and not action.query.answered:
         state = f"callback query {action.query.query_id} was never answered"
+    elif action.ready():
+        state = "the bot never confirmed it: its handling did not finish"
     elif action.wait.until is not None:
         state = "the `until` condition never held"
     else:
