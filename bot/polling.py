@@ -36,13 +36,14 @@ BATCH = 100
 # Updates fetched and not yet confirmed. Each getUpdates starts at the oldest unfinished
 # one, so this must stay below BATCH for a fetch to reach beyond them.
 WINDOW = 90
-# While updates are in flight, the next getUpdates waits until one of them finishes (then
-# it can confirm it), or at most REFETCH_SECONDS; and at least a millisecond per update in
-# flight, because each such getUpdates returns the unfinished ones again and frequent
-# fetches under load would spend their CPU decoding the same updates (about 0.1 s apart
-# with a full window). A lone update is thus fetched, handled and confirmed by the next
-# long poll: one getUpdates per update, like PTB's Updater.
-REFETCH_SECONDS = 0.2
+# While updates are in flight, the next getUpdates waits a millisecond per update in flight,
+# then until one of them finishes (so it can confirm it) or REFETCH_SECONDS more have
+# passed (plus, again, a millisecond per update in flight). Each such getUpdates returns the
+# unfinished updates again, so frequent fetches under load would spend their CPU decoding
+# the same updates: with a full window they come about 0.1 s apart. A lone quick update is
+# fetched, handled and confirmed by the next long poll (one getUpdates per update, like
+# PTB's Updater), and one slow update delays others' by about REFETCH_SECONDS at most.
+REFETCH_SECONDS = 0.02
 REFETCH_SECONDS_PER_UPDATE_IN_FLIGHT = 0.001
 # Pauses after failed getUpdates calls (network trouble, another poller), then the last.
 RETRY_PAUSES = (0.5, 1.0, 2.0, 5.0, 10.0)
@@ -109,12 +110,13 @@ class UpdateFetcher:
 
     async def _fetch_forever(self) -> None:
         failures = 0
+        answered = False  # the first getUpdates does not wait: /readyz is ready at once
         while True:
             self._progress.clear()  # what finishes from now on wakes the waits below
             if len(self._tracked) >= WINDOW:
                 await self._wait_for_progress(None)
                 continue
-            timeout = 0 if self._tracked else self.poll_timeout
+            timeout = 0 if self._tracked or not answered else self.poll_timeout
             try:
                 batch = await self._get_updates(poll_seconds=timeout, limit=BATCH)
             except RetryAfter as error:
@@ -131,11 +133,13 @@ class UpdateFetcher:
                 await asyncio.sleep(pause)
                 continue
             failures = 0
+            answered = True
             self._admit(batch)
             if not self._tracked:
                 continue
-            await asyncio.sleep(REFETCH_SECONDS_PER_UPDATE_IN_FLIGHT * len(self._tracked))
-            await self._wait_for_progress(REFETCH_SECONDS)
+            spacing = REFETCH_SECONDS_PER_UPDATE_IN_FLIGHT * len(self._tracked)
+            await asyncio.sleep(spacing)
+            await self._wait_for_progress(REFETCH_SECONDS + spacing)
 
     async def _wait_for_progress(self, seconds: float | None) -> None:
         with contextlib.suppress(TimeoutError):
