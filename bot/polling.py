@@ -142,8 +142,12 @@ class UpdateFetcher:
             await self._wait_for_progress(REFETCH_SECONDS + spacing)
 
     async def _wait_for_progress(self, seconds: float | None) -> None:
+        # asyncio.timeout, not wait_for: on Python 3.11, wait_for can swallow a cancellation
+        # that arrives as the event is set, and stopping the bot then waited forever for a
+        # fetch loop that never saw it.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._progress.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self._progress.wait()
 
     async def _get_updates(self, poll_seconds: float, limit: int) -> list[Any]:
         parameters: dict[str, Any] = {
