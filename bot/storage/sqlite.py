@@ -230,11 +230,18 @@ class SqliteStorage(Storage):
         except sqlite3.OperationalError:  # busy or locked; anything worse, the worker's
             return None  # attempt will meet again and raise
 
-    def _written_at_once(self) -> None:
+    async def _write(self, statement: str, parameters: Sequence[object]) -> list[Any]:
+        """One statement, a transaction of its own: on this thread unless it would wait,
+        else on the worker's connection (after any transaction running there)."""
+        rows = self._at_once(statement, parameters)
+        if rows is None:
+            async with self._lock:
+                return list(await self.db.execute_fetchall(statement, parameters))
         self._instant_writes += 1
         if self._instant_writes >= CHECKPOINT_EVERY and self._checkpoint is None:
             self._instant_writes = 0
             self._checkpoint = asyncio.get_running_loop().create_task(self._fold_log())
+        return rows
 
     async def _fold_log(self) -> None:
         """Copy the log into the database without waiting for anyone (PASSIVE), as SQLite's
@@ -256,14 +263,8 @@ class SqliteStorage(Storage):
     ) -> bool:
         self.check()
         if checkins is None:  # one statement: a transaction of its own
-            statement, parameters = self._state_write(chat_id, state, expected_version)
-            rows = self._at_once(statement, parameters)
-            if rows is not None:
-                self._written_at_once()
-            else:
-                async with self._lock:
-                    rows = await self.db.execute_fetchall(statement, parameters)
-            return len(list(rows)) == 1
+            rows = await self._write(*self._state_write(chat_id, state, expected_version))
+            return len(rows) == 1
         async with self._lock:
             await self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -396,11 +397,7 @@ class SqliteStorage(Storage):
         parameters = [
             value for (metric, label), n in counted.items() for value in (day, metric, label, n)
         ]
-        if self._at_once(statement, parameters) is not None:
-            self._written_at_once()
-            return
-        async with self._lock:
-            await self.db.execute_fetchall(statement, parameters)
+        await self._write(statement, parameters)
 
     async def tallies_since(self, day: str) -> list[tuple[str, str, str, int]]:
         async with (
