@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import AsyncIterator, Callable
@@ -58,6 +59,14 @@ async def run(
         raise failures[0]
 
 
+def _freeze_what_start_up_built() -> None:
+    """What start-up built (modules, the content, the typed-question index) lives as long
+    as the process, so the garbage collector's full passes need not walk it again: moved
+    out of their way, they took half the collector's time under load."""
+    gc.collect()
+    gc.freeze()
+
+
 async def _watch_storage(
     check: Callable[[], None], stop: asyncio.Event, failures: list[StorageError]
 ) -> None:
@@ -102,6 +111,7 @@ async def started(
         if updater is not None:
             await updater.start_polling(poll_interval=0, timeout=int(poll_timeout))
         await application.start()
+        _freeze_what_start_up_built()
         yield
     finally:
         try:
