@@ -41,7 +41,7 @@ class OneLineStartupFailure(logging.Filter):
     before raising; python -m bot then explains it in one paragraph, so one line is enough."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.getMessage().startswith("Network Retry Loop (Bootstrap"):
+        if record.exc_info and record.getMessage().startswith("Network Retry Loop (Bootstrap"):
             record.exc_info, record.exc_text = None, None
         return True
 
@@ -122,9 +122,33 @@ class RepeatLimiter(logging.Filter):
         return True
 
 
+class SecondsFormatter(logging.Formatter):
+    """FORMAT's time, with the date and time formatted once per second rather than once
+    per line: the bot writes a line for every update."""
+
+    _second: int | None = None
+    _formatted = ""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        if datefmt is not None:
+            return super().formatTime(record, datefmt)
+        second = int(record.created)
+        if second != self._second:
+            self._second = second
+            self._formatted = time.strftime(self.default_time_format, self.converter(second))
+        return self.default_msec_format % (self._formatted, record.msecs)
+
+
 def configure_logging(level: str, secrets: list[str]) -> None:
+    # Nothing logged shows the thread, the process or the calling function, so the
+    # logging HOWTO's optimizations apply: a record need not look them up (with one INFO
+    # line per update, that was about a third of what the line cost).
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
+    logging._srcfile = None
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(SecondsFormatter(FORMAT))
     handler.addFilter(OneLineStartupFailure())
     handler.addFilter(ExceptionsWithoutMessages())
     handler.addFilter(NoUserObjects())

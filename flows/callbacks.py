@@ -126,7 +126,7 @@ class Tap:
 
 def encode(act: Act, *args: object) -> str:
     data = ":".join([act.value, *map(str, args)])
-    if decode(data) is None or len(data.encode()) > MAX_BYTES:
+    if not _WHOLE[act].fullmatch(data) or len(data.encode()) > MAX_BYTES:  # as decode checks
         raise ValueError(f"callback data {data!r} does not fit its shape")
     return data
 
