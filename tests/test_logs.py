@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import bm25s  # noqa: F401  (imported for its side effect: it sets its own logger to DEBUG)
+import pytest
 
-from bot.logs import FORMAT, SecondsFormatter, configure_logging
+from bot.logs import FORMAT, SecondsFormatter, chat_ref, configure_logging, forget_chat_ref
 
 
 def test_libraries_that_set_their_own_debug_level_follow_log_level() -> None:
@@ -32,3 +34,19 @@ def test_each_line_shows_its_own_time_to_the_millisecond() -> None:
         record = logging.LogRecord("bot.updates", logging.INFO, "", 0, "update=%s", ("tap",), None)
         record.created, record.msecs = created, (created - int(created)) * 1000
         assert formatter.format(record) == reference.format(record)
+
+
+def test_a_chat_keeps_its_log_reference_for_a_utc_day_and_loses_it_after_forget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = [1_700_000_000.0]  # 2023-11-14 22:13 UTC
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    first = chat_ref(424242, "key")
+    assert first == chat_ref(424242, "key")
+    assert first != chat_ref(424243, "key") and first != chat_ref(424242, "other key")
+    assert len(first) == 12 and str(424242) not in first
+    now[0] += 2 * 3600  # past midnight UTC: the next day's lines do not link to today's
+    next_day = chat_ref(424242, "key")
+    assert next_day != first
+    forget_chat_ref(424242)
+    assert chat_ref(424242, "key") not in (first, next_day)
