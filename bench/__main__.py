@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import platform
 import sys
@@ -21,7 +22,7 @@ import time
 from pathlib import Path
 
 from bench.configs import bots, modes
-from bench.report import Row, checks, describe_checks, question_table, table
+from bench.report import Row, checks, describe_checks, medians, question_table, table
 from bench.runner import RunResult, run_once
 
 
@@ -62,6 +63,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="typed: one user in three also types two questions after the plan (default: "
         "buttons only)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run each bot this many times per mode, taking turns, and report each figure's "
+        "median (capacity figures move by about 20%% from run to run on a shared machine)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--profile",
@@ -96,8 +104,11 @@ async def run(args: argparse.Namespace, workdir: Path) -> list[RunResult]:
     for name in args.modes.split(","):
         mode = chosen[name.strip()]
         users = args.users if mode.name == "capacity" else args.production_users
-        for target in chosen_bots:
-            print(f"… {mode.name}: {target.name}, {users} users", file=sys.stderr, flush=True)
+        for round_, target in itertools.product(range(args.repeat), chosen_bots):
+            which = f" (run {round_ + 1} of {args.repeat})" if args.repeat > 1 else ""
+            print(
+                f"… {mode.name}: {target.name}, {users} users{which}", file=sys.stderr, flush=True
+            )
             result = await run_once(
                 mode,
                 target,
@@ -108,6 +119,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> list[RunResult]:
                 profile_dir=args.profile,
                 typed_questions=args.mix == "typed",
                 measure_questions=mode.name == "capacity",
+                run=round_ + 1,
             )
             failed = [r for r in result.runs if r.error]
             for run_ in failed[:3]:
@@ -128,14 +140,17 @@ def main(argv: list[str] | None = None) -> int:
             os.rename(directory, kept / "runs")
             os.mkdir(directory)
             print(f"databases and logs kept in {kept / 'runs'}", file=sys.stderr)
-    rows = [Row.of(result) for result in results]
+    runs = [Row.of(result) for result in results]
+    rows = medians(runs)
+    if args.repeat > 1:
+        print(f"Each figure is the median of {args.repeat} runs (unfinished users: the worst run)")
     print(table(rows))
     questions = question_table(rows)
     if questions:
         print(f"\n{questions}")
     print("\nTargets:")
     print(describe_checks(checks(rows, full_users=1000)))
-    unfinished = sum(row.users - row.finished for row in rows)
+    unfinished = sum(row.users - row.finished for row in runs)
     if unfinished:
         print(f"\n{unfinished} simulated user(s) did not finish", file=sys.stderr)
         return 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -95,6 +97,42 @@ class Row:
             bot_cpu_ms_per_update=1000 * result.bot_cpu_seconds / max(1, len(latencies)),
             stub_cpu=result.stub_cpu_seconds / load,
         )
+
+
+# Over repeated runs, the figures where the worst run counts, not the typical one.
+_WORST_RUN = {
+    "finished": min,
+    "unanswered": max,
+    "too_many_requests": max,
+    "retry_after_ignored": max,
+    "violations": max,
+}
+
+
+def median_row(rows: Sequence[Row]) -> Row:
+    """One row for repeated runs of one bot in one mode: the median of each figure, except
+    users who did not finish and flood-limit faults, which are the worst run's."""
+    figures: dict[str, object] = {}
+    for field in dataclasses.fields(Row):
+        values = [getattr(row, field.name) for row in rows]
+        if field.name in _WORST_RUN:
+            figures[field.name] = _WORST_RUN[field.name](values)
+        elif all(v == values[0] for v in values):
+            figures[field.name] = values[0]
+        elif all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            measured = [v for v in values if not math.isnan(v)]
+            figures[field.name] = statistics.median(measured) if measured else math.nan
+        else:
+            figures[field.name] = values[0]
+    return Row(**figures)  # type: ignore[arg-type]
+
+
+def medians(rows: Sequence[Row]) -> list[Row]:
+    """Rows of the same mode and bot folded into one each, in the order first seen."""
+    runs: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        runs.setdefault((row.mode, row.bot), []).append(row)
+    return [median_row(same) for same in runs.values()]
 
 
 COLUMNS = (

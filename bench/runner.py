@@ -129,8 +129,12 @@ async def run_once(
     profile_dir: Path | None = None,
     typed_questions: bool = False,
     measure_questions: bool = False,
+    run: int = 1,
 ) -> RunResult:
+    """One bot under one mode's load; `run` numbers repeated runs (their files apart)."""
     label = f"{mode.name}-{target.name.replace('/', '-').replace(' ', '-')}"
+    if run > 1:
+        label = f"{label}-run{run}"
     rundir = workdir / label
     rundir.mkdir(parents=True)
     async with target.database(rundir) as database_url, BenchStub(reply_timeout) as stub:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import random
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from bench.journeys import (
     quiz_journey,
     run_user,
 )
-from bench.report import Row, checks, question_table, table
+from bench.report import Row, checks, medians, question_table, table
 from bench.runner import run_once
 from bot.app import polling
 from tests.bot_harness import settings_for
@@ -95,3 +97,34 @@ async def test_the_cpu_per_typed_question_is_measured_for_each_question(
     assert all(0 <= cost < 100 for cost in result.question_cpu_ms)
     row = Row.of(result)
     assert "echo/aiohttp" in question_table([row])
+
+
+def _row(bot: str, **figures: object) -> Row:
+    base = {field.name: 0 for field in dataclasses.fields(Row)}
+    base.update(mode="capacity", bot=bot, is_floor=False, users=1000, finished=1000)
+    base.update(state_bytes_per_user=None)
+    return Row(**{**base, **figures})  # type: ignore[arg-type]
+
+
+def test_repeated_runs_report_each_figure_s_median_and_the_worst_run_s_failures() -> None:
+    runs = [
+        _row("careerpath/sqlite", bot_cpu_ms_per_update=0.9, replies_per_second=math.nan),
+        _row("echo/aiohttp", bot_cpu_ms_per_update=0.5, replies_per_second=1500.0),
+        _row("careerpath/sqlite", bot_cpu_ms_per_update=0.7, replies_per_second=1100.0),
+        _row("echo/aiohttp", bot_cpu_ms_per_update=0.6, replies_per_second=1700.0),
+        _row(
+            "careerpath/sqlite",
+            bot_cpu_ms_per_update=0.8,
+            replies_per_second=1300.0,
+            finished=999,
+            violations=2,
+        ),
+        _row("echo/aiohttp", bot_cpu_ms_per_update=0.7, replies_per_second=1600.0),
+    ]
+    bot, echo = medians(runs)
+    assert (bot.bot, echo.bot) == ("careerpath/sqlite", "echo/aiohttp")
+    assert bot.bot_cpu_ms_per_update == 0.8 and echo.bot_cpu_ms_per_update == 0.6
+    assert bot.replies_per_second == 1200.0  # a run without the figure is left out
+    assert echo.replies_per_second == 1600.0
+    assert bot.finished == 999 and bot.violations == 2  # a failure in any run shows
+    assert bot.state_bytes_per_user is None
