@@ -4,6 +4,7 @@ python-telegram-bot cannot parse, and SIGTERM with hundreds of users waiting."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from bot.logs import configure_logging
 from bot.polling import HANDLED_UPDATE_TYPES
 from tests.bot_harness import BotProcess
 from tests.stub_bot_api import StubBotApi
+from tests.stub_bot_api.faults import FaultKind, FaultRule
 from tests.test_webhook import start_update
 
 SECRET_NAME = "Zelda-Privatename"
@@ -174,4 +176,40 @@ async def test_a_quiet_bot_makes_one_get_updates_per_update(
         polls = stub.stats.requests_by_method["getUpdates"] - polls_before
         assert polls <= len(questions) + 1, f"{polls} getUpdates for {len(questions)} updates"
     finally:
+        await bot.stop_quietly()
+
+
+async def test_an_update_stuck_on_telegram_holds_other_chats_up_for_a_moment_at_most(
+    stub: StubBotApi, tmp_path: Path
+) -> None:
+    """While one chat's update waits on a request Telegram does not answer, it stays in
+    flight (and unconfirmed), yet the fetch loop still comes round every few hundredths
+    of a second: another chat's /start is answered at once, without a hot loop."""
+    bot = BotProcess(stub, f"sqlite:///{tmp_path / 'state.sqlite3'}", tmp_path / "bot.log")
+    stuck, other = stub.user(4401, "Ana"), stub.user(4402, "Ben")
+    hang = FaultRule(FaultKind.TIMEOUT, every_nth=1, methods={"editMessageText"}, hold_seconds=8)
+    tapping: asyncio.Task[Any] | None = None
+    try:
+        await bot.start()
+        await stuck.send("/start", reply_timeout=10)
+        stub.faults.add(hang)
+        tapping = asyncio.create_task(stuck.tap("Start the quiz", reply_timeout=20))
+        while not hang.injected:  # noqa: ASYNC110 - a counter the stub bumps
+            await asyncio.sleep(0.01)
+        polls_before = stub.stats.requests_by_method["getUpdates"]
+        started = time.monotonic()
+        reply = await other.send("/start", reply_timeout=10, until=lambda r: r.messages)
+        waited = time.monotonic() - started
+        assert reply.last.text.startswith("👋 Hi Ben!")
+        assert waited < 1.5, f"Ben waited {waited:.2f}s behind Ana's stuck update"
+        await asyncio.sleep(1)
+        polls = stub.stats.requests_by_method["getUpdates"] - polls_before
+        assert polls < 150, f"no hot loop: {polls} getUpdates in about 1 s"
+        assert not tapping.done(), "Ana's update was still in flight all along"
+    finally:
+        stub.faults.remove(hang)
+        if tapping is not None:
+            tapping.cancel()
+            with contextlib.suppress(asyncio.CancelledError, AssertionError):
+                await tapping
         await bot.stop_quietly()
