@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
 from flows.replies import Attachment, Keyboard, Outcome, Reply
@@ -27,22 +27,6 @@ MAX_DRAWN = 50_000
 _CANNOT_EDIT = ("message to edit not found", "message can't be edited", "message_id_invalid")
 
 
-def to_markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
-    if not keyboard:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(button.label, callback_data=button.data)
-                if button.data
-                else InlineKeyboardButton(button.label, url=button.url)
-                for button in row
-            ]
-            for row in keyboard
-        ]
-    )
-
-
 def markup_json(keyboard: Keyboard) -> dict[str, Any] | None:
     """The keyboard as the Bot API's reply_markup object (plain JSON, no PTB objects)."""
     if not keyboard:
@@ -58,6 +42,13 @@ def markup_json(keyboard: Keyboard) -> dict[str, Any] | None:
             for row in keyboard
         ]
     }
+
+
+def to_markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+    """The same keyboard as PTB's object, for the calls made through PTB's methods (files,
+    the group pointer)."""
+    markup = markup_json(keyboard)
+    return None if markup is None else InlineKeyboardMarkup.de_json(markup, None)
 
 
 # The bot's Defaults (bot/app.py), spelled out for the calls made below PTB's methods.
