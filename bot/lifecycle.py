@@ -59,12 +59,22 @@ async def run(
         raise failures[0]
 
 
+# Objects allocated (less those freed) between two collections of the youngest generation:
+# Python's default, 700, ran one about every millisecond under load. Nearly everything a
+# step allocates is freed at once by reference counting, so collecting less often costs
+# little memory.
+GC_YOUNGEST_THRESHOLD = 10_000
+
+
 def _freeze_what_start_up_built() -> None:
     """What start-up built (modules, the content, the typed-question index) lives as long
     as the process, so the garbage collector's full passes need not walk it again: moved
-    out of their way, they took half the collector's time under load."""
+    out of their way, they took half the collector's time under load. Collecting the
+    youngest generation less often took the rest from 420 to 120 ms over a 1,000-user
+    capacity run."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(GC_YOUNGEST_THRESHOLD, *gc.get_threshold()[1:])
 
 
 async def _watch_storage(
