@@ -20,7 +20,7 @@ from telegram.ext import (
 )
 
 from bot.conversation import Conversation
-from bot.delivery import deliver
+from bot.delivery import answer, deliver
 from bot.handlers import CONVERSATION, logged, person_of, respond
 from bot.stats_chart import ChartFailed, draw_in_child
 from flows.callbacks import Act, encode
@@ -54,7 +54,7 @@ async def on_refresh(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     query = update.callback_query
     assert query is not None
     if is_admin(update, context):
-        await query.answer()
+        await answer(query)
         await send_stats(update, context)
     else:  # the dialogue calls it an out-of-date button
         message_id = query.message.message_id if query.message else None

@@ -62,7 +62,15 @@ async def _call(bot: Bot, method: str, data: dict[str, Any]) -> Any:
     as objects that are never read: under load that was a tenth of the bot's CPU. The data
     holds no None and no PTB default placeholders (the defaults are spelled out above), so
     it skips Bot._post's pass that fills those in (about 10 µs a call under load)."""
-    return await bot._do_post(method, {**data, **_TEXT_OPTIONS})
+    return await bot._do_post(method, data)
+
+
+async def answer(query: CallbackQuery, notice: str | None = None) -> None:
+    """Stop the tapped button's spinner, showing the notice (if any) as a toast."""
+    data: dict[str, Any] = {"callback_query_id": query.id}
+    if notice:
+        data["text"] = notice
+    await _call(query.get_bot(), "answerCallbackQuery", data)
 
 
 def _fingerprint(reply: Reply) -> int:
@@ -86,7 +94,7 @@ async def _edit(query: CallbackQuery, reply: Reply, drawn: Drawn) -> bool:
         return True  # already showing this (a double tap): an edit would change nothing
     edit = {"chat_id": message.chat_id, "message_id": message.message_id, "text": reply.text}
     try:
-        await _call(query.get_bot(), "editMessageText", _with_markup(edit, reply.keyboard))
+        await _call(query.get_bot(), "editMessageText", _with_text(edit, reply.keyboard))
     except BadRequest as error:
         text = error.message.lower()
         if "not modified" in text:
@@ -140,11 +148,13 @@ async def deliver(
         message = {"chat_id": chat_id, "text": reply.text}
         if thread_id is not None:
             message["message_thread_id"] = thread_id
-        sent = await _call(bot, "sendMessage", _with_markup(message, reply.keyboard))
+        sent = await _call(bot, "sendMessage", _with_text(message, reply.keyboard))
         _remember(drawn, chat_id, sent["message_id"], reply)
 
 
-def _with_markup(data: dict[str, Any], keyboard: Keyboard) -> dict[str, Any]:
+def _with_text(data: dict[str, Any], keyboard: Keyboard) -> dict[str, Any]:
+    """A text message's data with the bot's text options and the keyboard, if any."""
+    data.update(_TEXT_OPTIONS)
     markup = markup_json(keyboard)
     if markup is not None:
         data["reply_markup"] = markup

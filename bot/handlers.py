@@ -23,7 +23,7 @@ from telegram.ext import (
 )
 
 from bot.conversation import Conversation
-from bot.delivery import deliver, to_markup
+from bot.delivery import answer, deliver, to_markup
 from bot.logs import chat_ref, forget_chat_ref
 from bot.metrics import Metrics
 from flows.dialogue import COMMANDS, Dialogue
@@ -125,7 +125,7 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step
     query = update.callback_query
     if chat is None:
         if query is not None:
-            await query.answer()
+            await answer(query)
         return
     person = person_of(update)
     answered = False
@@ -141,7 +141,7 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step
         if query is not None:
             answered = True
             try:
-                await query.answer(outcome.notice)
+                await answer(query, outcome.notice)
             except TelegramError as error:  # "query is too old" after a long wait: the
                 # spinner is Telegram's to stop now; the step's messages still go out
                 log.warning(
@@ -161,7 +161,7 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step
     finally:
         if query is not None and not answered:
             try:
-                await query.answer()
+                await answer(query)
             except TelegramError:
                 log.warning("could not answer callback query in chat %s", _ref(context, chat.id))
 
@@ -190,7 +190,7 @@ async def on_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert query is not None
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:
-        await query.answer()  # a button outside a private chat: nothing to do but stop the spinner
+        await answer(query)  # a button outside a private chat: nothing to do but stop the spinner
         return
     message_id = query.message.message_id if query.message else None
     await respond(update, context, lambda d, s, p: d.tap(s, p, query.data, message_id))
