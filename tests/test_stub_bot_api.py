@@ -908,12 +908,15 @@ async def test_aio_rate_limiter_defaults_stay_within_flood_limits(
     for released_at, chat_id in sorted(sends):
         flood.consume("sendmessage", chat_id, connection=0, now=released_at)  # 429 raises
 
-    # Without a limiter, a burst like it trips the limit: twice the private messages, so that
-    # it overflows the 34-message bucket however slowly a loaded machine gets them out.
+    # Without a limiter, a burst like it trips the limit: six messages to each private chat
+    # (under its burst of 10), 210 in all, stay under the bot's 34 + 30/s only if they take
+    # over 5.9 s to arrive. Twice the private messages did not trip it when a loaded machine
+    # took 1.2 s to get them out.
     stub.flood_limits = FloodLimits()
+    burst = [(user.chat_id, f"#{n}") for user in private_users for n in range(6)]
     async with stub.bot() as unthrottled:
         results = await asyncio.gather(
-            *(unthrottled.send_message(u.chat_id, text) for u in private_users for text in "ab"),
+            *(unthrottled.send_message(chat_id, text) for chat_id, text in burst),
             return_exceptions=True,
         )
     assert any(isinstance(result, RetryAfter) for result in results)
