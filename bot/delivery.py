@@ -60,8 +60,9 @@ async def _call(bot: Bot, method: str, data: dict[str, Any]) -> Any:
     transport, with Telegram's errors raised as PTB's. Every update ends in a send or an edit,
     and PTB's public methods would turn each answer into a Message with its whole keyboard
     as objects that are never read: under load that was a tenth of the bot's CPU. The data
-    holds no None and no PTB default placeholders (the defaults are spelled out above), so
-    it skips Bot._post's pass that fills those in (about 10 µs a call under load)."""
+    must hold no None and no PTB default placeholders (messages get the defaults spelled out
+    in _TEXT_OPTIONS, through _with_text), as it skips Bot._post's pass that fills those in
+    (about 10 µs a call under load)."""
     return await bot._do_post(method, data)
 
 
