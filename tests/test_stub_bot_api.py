@@ -57,6 +57,7 @@ from tests.stub_bot_api import (
     parse_html,
     utf16_length,
 )
+from tests.stub_bot_api.errors import too_many_requests
 from tests.stub_bot_api.flood import FloodControl, TokenBucket
 
 TOKEN = DEFAULT_TOKEN
@@ -1042,3 +1043,11 @@ async def test_a_waiter_that_leaves_stops_only_its_own_collecting() -> None:
         chat.record(event)
     assert outer == [event]
     assert inner == []
+
+
+def test_a_fractional_retry_after_is_never_zero() -> None:
+    # PTB reads a 429 whose retry_after is 0 as a plain error, not as flood control: a wait
+    # under half a millisecond, rounded to 0.0, failed a user's step in CI.
+    assert too_many_requests(0.0004, whole_seconds=False).retry_after == 0.001
+    assert too_many_requests(0.0125, whole_seconds=False).retry_after == 0.013
+    assert too_many_requests(0.0004).retry_after == 1

@@ -61,6 +61,10 @@ def bad_request(reason: str) -> ApiError:
 
 def too_many_requests(seconds: float, whole_seconds: bool = True) -> ApiError:
     """A 429 flood-control error; ``seconds`` is rounded up to a whole second (at least 1),
-    as Telegram does, unless ``whole_seconds`` is off."""
-    retry_after = max(1, math.ceil(seconds)) if whole_seconds else round(seconds, 3)
+    as Telegram does, unless ``whole_seconds`` is off: then up to the millisecond (at least
+    one, as PTB reads a retry_after of 0 as no flood control at all)."""
+    if whole_seconds:
+        retry_after: float = max(1, math.ceil(seconds))
+    else:
+        retry_after = max(1, math.ceil(seconds * 1000)) / 1000
     return ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after)
