@@ -16,6 +16,7 @@ from bot import admin, handlers, lifecycle
 from bot.config import Settings
 from bot.conversation import Conversation
 from bot.delivery import deliver
+from bot.indexer import IndexerChild
 from bot.metrics import Metrics
 from bot.ops import ENDPOINTS, Endpoints, OpsServer, Readiness
 from bot.processor import PerChatUpdateProcessor
@@ -48,7 +49,11 @@ RETENTION_SWEEP_SECONDS = 3600
 SECONDS_PER_DAY = 86400
 
 
-def build_application(settings: Settings, content: Content) -> Application:
+def build_application(
+    settings: Settings, content: Content, indexer: IndexerChild | None = None
+) -> Application:
+    """indexer: a `python -m bot.indexer` already started (see python -m bot); else one is
+    started here."""
     if settings.token is None:
         raise ValueError("a Telegram application needs TELEGRAM_BOT_TOKEN")
     token = settings.token.get_secret_value()
@@ -92,7 +97,11 @@ def build_application(settings: Settings, content: Content) -> Application:
         builder = builder.rate_limiter(FairRateLimiter(max_retries=5))
     application = builder.build()
     storage = open_storage(settings.database_url)
-    dialogue = Dialogue(content, CheckinCalendar(day_seconds=settings.checkin_day_seconds))
+    dialogue = Dialogue(
+        content,
+        CheckinCalendar(day_seconds=settings.checkin_day_seconds),
+        weigh=indexer or IndexerChild(),
+    )
     application.bot_data[STORAGE] = storage
     application.bot_data[REQUESTS] = requests
     application.bot_data[handlers.CONVERSATION] = Conversation(

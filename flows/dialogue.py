@@ -10,6 +10,7 @@ from __future__ import annotations
 from flows.ask.screens import AskViews
 from flows.ask.steps import AskSteps
 from flows.ask.understand import Reader
+from flows.ask.weights import Weigh, weigh_here
 from flows.callbacks import Tap, decode
 from flows.chart import ChartBook
 from flows.checkins import CheckinCalendar
@@ -48,8 +49,14 @@ COMMANDS = (
 
 
 class Dialogue(AskSteps):
-    def __init__(self, content: Content, calendar: CheckinCalendar | None = None) -> None:
-        """calendar: the clock and the length of a day for check-ins (real days by default)."""
+    def __init__(
+        self,
+        content: Content,
+        calendar: CheckinCalendar | None = None,
+        weigh: Weigh = weigh_here,
+    ) -> None:
+        """calendar: the clock and the length of a day for check-ins (real days by default);
+        weigh: where bm25s weighs the typed-question index (flows/ask/weights.py)."""
         self.content = content
         self.quiz = QuizMachine(content.quiz)
         self.plans = PlanBook(content)
@@ -64,7 +71,7 @@ class Dialogue(AskSteps):
         self.tryout = TryoutPlan(content.tryout)
         self.tryout_screens = TryoutScreens(content, self.tryout, self.results)
         self.home_screens = HomeScreens(content, self.followup, self.views.share_button)
-        self.reader = Reader(content)  # the typed-question index, built once here
+        self.reader = Reader(content, weigh=weigh)  # the typed-question index, built once here
         self.asks = AskViews(content, self.views)
 
     def language(self, state: ChatState, person: Person) -> str:

@@ -51,7 +51,7 @@ def one_question_index_per_content() -> Iterator[None]:
     builds its own, as in production.)"""
     built: dict[int, tuple[Content, Reader]] = {}
 
-    def shared_reader(content: Content) -> Reader:
+    def shared_reader(content: Content, **_: object) -> Reader:
         entry = built.get(id(content))
         if entry is None or entry[0] is not content:
             if len(built) >= 2:  # content copies broken on purpose come and go

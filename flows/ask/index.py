@@ -9,13 +9,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import bm25s
-import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from flows.ask.sections import Section, content_sections, intent_id
 from flows.ask.text import Analyzer, words
+from flows.ask.weights import Corpus, Weigh, Weights, weigh_here
 from flows.schema import Content
 
 INTENT_PREFIX = intent_id("")
@@ -70,54 +69,72 @@ class Ranking:
         return self.matches[0] if self.matches else None
 
 
-class LanguageIndex:
-    def __init__(
-        self,
-        language: str,
+@dataclass(frozen=True)
+class _Documents:
+    """One language's sections and the documents (as index terms) made of them."""
+
+    sections: list[Section]
+    documents: list[list[str]]
+    owners: list[int]  # per document: its section's position
+    chunk_of: list[int]  # per document: its chunk, or -1 for an ask
+
+    @classmethod
+    def of(
+        cls,
         sections: Sequence[Section],
         asks: Mapping[str, Sequence[str]],
+        analyzer: Analyzer,
         settings: Settings,
-    ) -> None:
-        self.language = language
-        self.settings = settings
-        self.analyzer = Analyzer(language, stopwords=settings.stopwords)
+    ) -> _Documents:
         intents = [
             Section(id=key, kind="intent", title="", heading="")
             for key in asks
             if key.startswith(INTENT_PREFIX)
         ]
-        self.sections = [*sections, *intents]
-        documents: list[list[str]] = []
-        owners: list[int] = []  # per document: its section's position
-        chunk_of: list[int] = []  # per document: its chunk, or -1 for an ask
-        for position, section in enumerate(self.sections):
+        corpus = cls([*sections, *intents], [], [], [])
+        for position, section in enumerate(corpus.sections):
             section_asks = list(asks.get(section.id, ())) if settings.asks != "none" else []
             joined = " ".join(section_asks) if settings.asks == "joined" else ""
             texts = [(f"{text} {joined}", n) for n, text in enumerate(section.chunks)]
             if settings.asks == "separate" or not section.chunks:
                 texts += [(text, -1) for text in section_asks]
             for text, n in texts:
-                documents.append(self.analyzer.terms(text))
-                owners.append(position)
-                chunk_of.append(n)
+                corpus.documents.append(analyzer.terms(text))
+                corpus.owners.append(position)
+                corpus.chunk_of.append(n)
+        return corpus
+
+
+class LanguageIndex:
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        corpus: _Documents,
+        weights: Weights,
+        asks: Mapping[str, Sequence[str]],
+        settings: Settings,
+    ) -> None:
+        self.language = analyzer.language
+        self.settings = settings
+        self.analyzer = analyzer
+        self.sections = corpus.sections
+        documents = corpus.documents
         section_terms = [set[str]() for _ in self.sections]
-        for document, owner in zip(documents, owners, strict=True):
+        for document, owner in zip(documents, corpus.owners, strict=True):
             section_terms[owner].update(document)
         # The sections each term appears in, to weigh a question's coverage of every section
         # at once.
-        holders: dict[str, list[int]] = {}
+        self._term_sections: dict[str, list[int]] = {}
         for position, held in enumerate(section_terms):
             for term in held:
-                holders.setdefault(term, []).append(position)
-        self._term_sections = {term: np.array(found) for term, found in holders.items()}
+                self._term_sections.setdefault(term, []).append(position)
         frequency = Counter(t for document in documents for t in set(document))
         count = len(documents)
         self._idf = {t: _idf(n, count) for t, n in frequency.items()}
         self._unseen_idf = _idf(0, count)
-        self._owners = np.array(owners)
-        self._chunk_of = np.array(chunk_of)
-        self._retriever = bm25s.BM25(k1=settings.k1, b=settings.b, method=settings.method)
-        self._retriever.index(documents, show_progress=False)
+        self._owners = tuple(corpus.owners)
+        self._chunk_of = tuple(corpus.chunk_of)
+        self._weights = weights
         self._terms = frozenset(t for document in documents for t in document)
         # Every word the index was built from, to correct misspellings against.
         spelled = {w for s in self.sections for c in s.chunks for w in words(c)}
@@ -132,10 +149,11 @@ class LanguageIndex:
             for length in range(4, MAX_WORD + 1)
         }
         # Each section's documents that are chunks of its text (not its sample questions).
-        self._chunk_documents = [
-            np.flatnonzero((self._owners == position) & (self._chunk_of >= 0))
-            for position in range(len(self.sections))
-        ]
+        chunk_documents: list[list[int]] = [[] for _ in self.sections]
+        for document, (owner, chunk) in enumerate(zip(self._owners, self._chunk_of, strict=True)):
+            if chunk >= 0:
+                chunk_documents[owner].append(document)
+        self._chunk_documents = chunk_documents
 
     def query_terms(self, text: str) -> tuple[list[str], int]:
         """The question's index terms, misspellings corrected (a term the index does not
@@ -175,43 +193,45 @@ class LanguageIndex:
         known = [t for t in terms if t in self._terms]
         if not known:
             return Ranking((), len(terms), 0)
-        scores = self._retriever.get_scores(known)
-        by_section = np.zeros(len(self.sections), dtype=np.float64)
-        if self.settings.aggregate == "sum":
-            np.add.at(by_section, self._owners, scores)
-        else:
-            np.maximum.at(by_section, self._owners, scores)
+        scores = self._weights.scores(known)
+        by_section: dict[int, float] = {}
+        add = self.settings.aggregate == "sum"
+        for document, score in scores.items():
+            owner = self._owners[document]
+            if add:
+                by_section[owner] = by_section.get(owner, 0.0) + score
+            elif score > by_section.get(owner, 0.0):
+                by_section[owner] = score
         weights = {t: self._idf.get(t, self._unseen_idf) for t in terms}
         total = sum(weights.values())
-        covered = np.zeros(len(self.sections), dtype=np.float64)
+        covered = [0.0] * len(self.sections)
         for term, weight in weights.items():
-            found = self._term_sections.get(term)
-            if found is not None:
-                covered[found] += weight
-        coverage = {int(i): float(covered[i] / total) for i in np.flatnonzero(by_section > 0)}
+            for position in self._term_sections.get(term, ()):
+                covered[position] += weight
+        coverage = {i: covered[i] / total for i in sorted(by_section) if by_section[i] > 0}
         if self.settings.by_coverage:
             rank = {i: by_section[i] * coverage[i] for i in coverage}
         else:
             rank = {i: by_section[i] for i in coverage}
         order = sorted(rank, key=lambda i: (-rank[i], i))[:limit]
         matches = tuple(
-            Match(self.sections[i], float(by_section[i]), self._best_chunk(i, scores), coverage[i])
+            Match(self.sections[i], by_section[i], self._best_chunk(i, scores), coverage[i])
             for i in order
         )
         return Ranking(matches, len(terms), len(known), topical)
 
-    def _best_chunk(self, position: int, scores: np.ndarray) -> int:
+    def _best_chunk(self, position: int, scores: Mapping[int, float]) -> int:
         """The section's chunk that answers: the first that scores close to the best (a
         page leads with its gist, and a warning further down may share more words with
         the question); its first if none shares a word."""
         candidates = self._chunk_documents[position]
-        if not len(candidates):
+        if not candidates:
             return -1
-        best = float(scores[candidates].max())
+        best = max(scores.get(i, 0.0) for i in candidates)
         if best <= 0:
             return 0
-        close = next(i for i in candidates if scores[i] >= CLOSE_TO_BEST * best)
-        return int(self._chunk_of[close])
+        close = next(i for i in candidates if scores.get(i, 0.0) >= CLOSE_TO_BEST * best)
+        return self._chunk_of[close]
 
 
 def _edits_allowed(length: int) -> int:
@@ -224,18 +244,41 @@ def _idf(frequency: int, documents: int) -> float:
 
 
 class AskIndex:
-    """The per-language indexes, built from the loaded content."""
+    """The per-language indexes, built from the loaded content; `weigh` has bm25s weigh
+    every language's documents (flows/ask/weights.py says where)."""
 
-    def __init__(self, content: Content, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
-        self.languages = {
-            language: LanguageIndex(
-                language,
+    def __init__(
+        self, content: Content, settings: Settings | None = None, weigh: Weigh = weigh_here
+    ) -> None:
+        self.settings = settings = settings or Settings()
+        analyzers = {
+            language: Analyzer(language, stopwords=settings.stopwords)
+            for language in content.languages
+        }
+        corpora = {
+            language: _Documents.of(
                 content_sections(content, language),
                 content.words(language).asks.asks,
-                self.settings,
+                analyzer,
+                settings,
             )
-            for language in content.languages
+            for language, analyzer in analyzers.items()
+        }
+        weights = weigh(
+            {
+                language: Corpus(corpus.documents, settings.k1, settings.b, settings.method)
+                for language, corpus in corpora.items()
+            }
+        )
+        self.languages = {
+            language: LanguageIndex(
+                analyzers[language],
+                corpus,
+                weights[language],
+                content.words(language).asks.asks,
+                settings,
+            )
+            for language, corpus in corpora.items()
         }
 
     def search(self, text: str, language: str, limit: int = 5) -> Ranking:

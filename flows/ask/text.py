@@ -4,13 +4,15 @@ question is written in."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from functools import cache
+from pathlib import Path
+from types import ModuleType
 
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_SPANISH
 
 _WORD = re.compile(r"[a-z0-9]+")
 _TAG = re.compile(r"<[^>]+>")
@@ -37,11 +39,27 @@ _FILLER = {
     "es": "quiero quisiera saber ver dime decir cuentame favor porfa oye pues bueno "
     "exactamente alguna algun cosa cosas tipo mmm",
 }
+
+
+def _bm25s_stopwords() -> ModuleType:
+    """bm25s's stop word lists, read from its stopwords module alone: importing anything
+    from the package runs bm25s/__init__.py, which loads numpy (see flows/ask/weights.py)."""
+    spec = importlib.util.find_spec("bm25s")
+    assert spec is not None and spec.submodule_search_locations, "bm25s is installed"
+    path = Path(next(iter(spec.submodule_search_locations))) / "stopwords.py"
+    module_spec = importlib.util.spec_from_file_location("_bm25s_stopwords", path)
+    assert module_spec is not None and module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module
+
+
+_BM25S = _bm25s_stopwords()
 # Words too common to tell sections apart: bm25s's lists (a short one for English) and
 # the filler above.
 STOPWORDS = {
-    "en": frozenset(STOPWORDS_EN) | _set(_FILLER["en"]),
-    "es": frozenset(fold(w) for w in STOPWORDS_SPANISH) | _set(_FILLER["es"]),
+    "en": frozenset(_BM25S.STOPWORDS_EN) | _set(_FILLER["en"]),
+    "es": frozenset(fold(w) for w in _BM25S.STOPWORDS_SPANISH) | _set(_FILLER["es"]),
 }
 # Words that make a question but say nothing of its topic: a question made only of them
 # ("what do I do?") is not matched to a page, only to an intent ("what can you do").

@@ -10,6 +10,7 @@ from flows.ask.index import AskIndex, Match, Ranking, Settings
 from flows.ask.safety import Safety
 from flows.ask.sections import Section
 from flows.ask.text import detect_language
+from flows.ask.weights import Weigh, weigh_here
 from flows.schema import Content
 
 Kind = Literal["safety", "intent", "answer", "suggest", "off_topic"]
@@ -60,9 +61,10 @@ class Reader:
         content: Content,
         settings: Settings | None = None,
         thresholds: Thresholds | None = None,
+        weigh: Weigh = weigh_here,
     ) -> None:
         self.languages = tuple(content.languages)
-        self.index = AskIndex(content, settings)
+        self.index = AskIndex(content, settings, weigh)
         self.thresholds = thresholds or Thresholds()
         self.safety = Safety(
             phrase for words in content.languages.values() for phrase in words.asks.emergency

@@ -1,0 +1,64 @@
+"""What python -m bot runs once bot/__main__.py has started the indexer: settings, logging,
+content, then the bot or its console demo; every way start-up can fail, as one paragraph
+and exit code 2."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+from telegram.error import InvalidToken, NetworkError
+
+from bot.app import build_application, serve
+from bot.config import REFUSED_TOKEN, UNREACHABLE_API, ConfigError, Settings
+from bot.console import run_console
+from bot.errors import init_sentry
+from bot.indexer import IndexerChild
+from bot.logs import configure_logging
+from bot.storage import StorageError
+from flows.content import ContentError, load_content
+
+# Exit code for a bot that cannot start as configured (missing token, invalid content...).
+EXIT_CONFIG = 2
+
+
+def run(console: bool, indexer: IndexerChild | None) -> int:
+    """The bot (or with console, its terminal demo) as configured by the environment; the
+    exit code. indexer: a `python -m bot.indexer` already started, for the bot."""
+    try:
+        settings = Settings.from_env(os.environ, need_token=not console)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    secrets = [s.get_secret_value() for s in (settings.token, settings.webhook_secret) if s]
+    log_level = "WARNING" if console else settings.log_level
+    configure_logging(log_level, secrets)
+    if settings.sentry_dsn is not None and not console:
+        try:
+            init_sentry(settings.sentry_dsn.get_secret_value(), secrets)
+        except ConfigError as error:
+            print(error, file=sys.stderr)
+            return EXIT_CONFIG
+    try:
+        content = load_content()
+    except ContentError as error:
+        print(f"The bot's content is invalid: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        if console:
+            asyncio.run(run_console(content, settings.database_url, sys.stdin, sys.stdout))
+        else:
+            serve(build_application(settings, content, indexer), settings)
+    except StorageError as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    except InvalidToken:
+        print(REFUSED_TOKEN, file=sys.stderr)
+        return EXIT_CONFIG
+    except NetworkError as error:  # only start-up gives up on the network; polling retries
+        print(UNREACHABLE_API.format(api_url=settings.api_url, problem=error), file=sys.stderr)
+        return EXIT_CONFIG
+    except (KeyboardInterrupt, BrokenPipeError):  # Ctrl-C, or `... --console | head`
+        return 0
+    return 0
