@@ -16,7 +16,7 @@ from bot import admin, handlers, lifecycle
 from bot.config import Settings
 from bot.conversation import Conversation
 from bot.delivery import deliver
-from bot.indexer import IndexerChild
+from bot.indexer import Indexer, cache_dir
 from bot.metrics import Metrics
 from bot.ops import ENDPOINTS, Endpoints, OpsServer, Readiness
 from bot.processor import PerChatUpdateProcessor
@@ -49,11 +49,7 @@ RETENTION_SWEEP_SECONDS = 3600
 SECONDS_PER_DAY = 86400
 
 
-def build_application(
-    settings: Settings, content: Content, indexer: IndexerChild | None = None
-) -> Application:
-    """indexer: a `python -m bot.indexer` already started (see python -m bot); else one is
-    started here."""
+def build_application(settings: Settings, content: Content) -> Application:
     if settings.token is None:
         raise ValueError("a Telegram application needs TELEGRAM_BOT_TOKEN")
     token = settings.token.get_secret_value()
@@ -100,7 +96,7 @@ def build_application(
     dialogue = Dialogue(
         content,
         CheckinCalendar(day_seconds=settings.checkin_day_seconds),
-        weigh=indexer or IndexerChild(),
+        weigh=Indexer(cache_dir()),  # bm25s and numpy stay out of this process
     )
     application.bot_data[STORAGE] = storage
     application.bot_data[REQUESTS] = requests

@@ -1,20 +1,27 @@
-"""bm25s weighs the typed-question index in a short-lived child process, so the bot never
-loads numpy (flows/ask/weights.py says why).
+"""bm25s weighs the typed-question index outside the bot's process, so the bot never loads
+numpy (flows/ask/weights.py says why); what it weighed is cached on disk, so a restart with
+the same content needs no weighing at all.
 
-The bot starts `python -m bot.indexer` first thing at start-up, then writes every language's
-documents (index terms, never anything users typed) to its stdin as JSON and reads the
-weights from its stdout. If the child fails, the bot weighs in its own process instead and
-logs why: it costs memory, not answers.
+At start-up the bot looks for the weights of its exact documents in the cache
+(`$XDG_CACHE_HOME/careerpath-bot`, by default `~/.cache/careerpath-bot`). On a miss it runs
+`python -m bot.indexer`, writes every language's documents (index terms, never anything users
+typed) to its stdin as JSON, reads the weights from its stdout and caches them. If the child
+fails, the bot weighs in its own process instead and logs why: it costs memory, not answers.
+A cache it cannot read or write only costs the child's quarter of a second.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
+from importlib import metadata
+from pathlib import Path
 
 from flows.ask.weights import Corpus, Weights, weigh_here
 
@@ -25,57 +32,90 @@ log = logging.getLogger(__name__)
 CHILD_SECONDS = 60
 # The child needs none of the bot's secrets.
 _SECRET_HINTS = ("TOKEN", "SECRET", "DSN", "DATABASE_URL", "PASSWORD")
+# Part of every cache key: bump it when Weights.to_json changes.
+CACHE_FORMAT = "1"
+_CACHED = (ValueError, KeyError, TypeError)  # what a damaged cache file raises
 
 
-class IndexerChild:
-    """`python -m bot.indexer`: start() it early, so that it loads bm25s while the bot loads
-    its content; calling it with the corpora weighs them there (or here, if it failed)."""
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "careerpath-bot"
 
-    def __init__(self) -> None:
-        self._process: subprocess.Popen[bytes] | None = None
-        self._failed: Exception | None = None
 
-    def start(self) -> IndexerChild:
-        if self._process is None and self._failed is None:
-            try:
-                self._process = subprocess.Popen(
-                    [sys.executable, "-m", "bot.indexer"],
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    env={k: v for k, v in os.environ.items() if not _secret(k)},
-                )
-            except OSError as error:
-                self._failed = error
-        return self
+class Indexer:
+    """Weighs corpora as flows/ask/weights.Weigh: from the cache, else in the child."""
 
-    def close(self) -> None:
-        """Stop a child that was never used (the bot could not start)."""
-        if self._process is not None and self._process.poll() is None:
-            self._process.kill()
-            self._process.communicate()
-        self._process = None
+    def __init__(self, cache: Path | None) -> None:
+        """cache: the directory of cached weights; None to always weigh."""
+        self.cache = cache
 
     def __call__(self, corpora: Mapping[str, Corpus]) -> Mapping[str, Weights]:
-        self.start()
+        request = _request(corpora)
+        path = self._path(request)
+        found = self._read(path, corpora) if path else None
+        if found is not None:
+            return found
+        weights = self._weigh_in_child(request, corpora)
+        if path:
+            self._write(path, weights)
+        return weights
+
+    def _path(self, request: bytes) -> Path | None:
+        if self.cache is None:
+            return None
+        key = hashlib.sha256(request)
+        key.update(f"\0{CACHE_FORMAT}\0{metadata.version('bm25s')}".encode())
+        return self.cache / f"index-{key.hexdigest()[:40]}.json"
+
+    @staticmethod
+    def _read(path: Path, corpora: Mapping[str, Corpus]) -> dict[str, Weights] | None:
         try:
-            if self._failed is not None:
-                raise self._failed
-            assert self._process is not None
-            out, err = self._process.communicate(_request(corpora), timeout=CHILD_SECONDS)
-            if self._process.returncode != 0:
-                raise subprocess.CalledProcessError(self._process.returncode, "", out, err)
-            answer = json.loads(out)
+            stored = json.loads(path.read_bytes())
+            return {language: Weights.from_json(stored[language]) for language in corpora}
+        except FileNotFoundError:
+            return None
+        except (OSError, *_CACHED) as error:
+            log.info("ignored the cached typed-question index (%s)", type(error).__name__)
+            return None
+
+    @staticmethod
+    def _write(path: Path, weights: Mapping[str, Weights]) -> None:
+        """Atomically, so that bots starting together never read half a file."""
+        text = json.dumps({language: w.to_json() for language, w in weights.items()})
+        temporary: Path | None = None
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(
+                "w", dir=path.parent, suffix=".tmp", delete=False, encoding="utf-8"
+            ) as handle:
+                temporary = Path(handle.name)
+                handle.write(text)
+            os.replace(temporary, path)
+        except OSError as error:
+            log.info("could not cache the typed-question index (%s)", type(error).__name__)
+            if temporary is not None:
+                temporary.unlink(missing_ok=True)
+
+    @staticmethod
+    def _weigh_in_child(request: bytes, corpora: Mapping[str, Corpus]) -> dict[str, Weights]:
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "bot.indexer"],
+                input=request,
+                capture_output=True,
+                timeout=CHILD_SECONDS,
+                check=True,
+                env={k: v for k, v in os.environ.items() if not _secret(k)},
+            )
+            answer = json.loads(done.stdout)
             return {language: Weights.from_json(answer[language]) for language in corpora}
-        except (OSError, subprocess.SubprocessError, ValueError, KeyError, TypeError) as error:
+        except (OSError, subprocess.SubprocessError, *_CACHED) as error:
             log.warning(
                 "the typed-question index was weighed in the bot's own process, which keeps "
-                "numpy loaded (about 12 MB more memory): python -m bot.indexer failed (%s)",
+                "numpy loaded (about 11 MB more memory): python -m bot.indexer failed (%s)",
                 _why(error),
             )
             return weigh_here(corpora)
-        finally:
-            self.close()
 
 
 def _secret(name: str) -> bool:
@@ -105,10 +145,6 @@ def _why(error: Exception) -> str:
 
 
 def main() -> None:
-    # While the bot imports itself and loads its content: bm25s, and its first index (a
-    # first one costs tens of milliseconds more than the next), so the bot waits only for
-    # the weighing itself.
-    weigh_here({"warm-up": Corpus([["warm", "up"], ["up"]], 1.2, 0.75, "lucene")})
     request = json.load(sys.stdin)
     corpora = {
         language: Corpus(part["documents"], part["k1"], part["b"], part["method"])

@@ -14,7 +14,7 @@ import bm25s
 import pytest
 
 from bench.questions import questions
-from bot.indexer import IndexerChild
+from bot.indexer import Indexer
 from flows.ask.index import Settings
 from flows.ask.understand import Reader
 from flows.ask.weights import Corpus, Weigh, Weights, weigh_here
@@ -56,49 +56,115 @@ def test_every_question_scores_as_bm25s_scores_it(content: Content, method: str)
     assert compared > len(asked)
 
 
-def test_weights_cross_a_process_boundary_unchanged(content: Content) -> None:
+@pytest.fixture(scope="module")
+def corpora(content: Content) -> dict[str, Corpus]:
     seen: dict[str, Corpus] = {}
     Reader(content, weigh=_recording(seen))
-    here = weigh_here(seen)
-    child = IndexerChild()(seen)
-    for language, weights in here.items():
-        again = Weights.from_json(json.loads(json.dumps(weights.to_json())))
-        for found in (again, child[language]):
-            assert found.count == weights.count
-            assert {t: (tuple(d), list(w)) for t, (d, w) in found.postings.items()} == {
-                t: (tuple(d), list(w)) for t, (d, w) in weights.postings.items()
-            }
+    return seen
+
+
+def _same(found: Mapping[str, Weights], expected: Mapping[str, Weights]) -> bool:
+    def plain(weights: Weights) -> object:
+        postings = {t: (tuple(d), list(w)) for t, (d, w) in weights.postings.items()}
+        return weights.count, postings, weights.absent
+
+    return found.keys() == expected.keys() and all(
+        plain(found[language]) == plain(weights) for language, weights in expected.items()
+    )
+
+
+def test_weights_cross_a_process_boundary_unchanged(corpora: dict[str, Corpus]) -> None:
+    here = weigh_here(corpora)
+    again = {k: Weights.from_json(json.loads(json.dumps(w.to_json()))) for k, w in here.items()}
+    assert _same(again, here)
+    assert _same(Indexer(None)(corpora), here), "weighed in python -m bot.indexer"
+
+
+def _fail_any_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "executable", "/bin/false")
 
 
 def test_a_failed_indexer_child_is_logged_and_the_bot_weighs_here(
-    content: Content, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    corpora: dict[str, Corpus],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    seen: dict[str, Corpus] = {}
-    Reader(content, weigh=_recording(seen))
-    monkeypatch.setattr(sys, "executable", "/bin/false")
+    _fail_any_child(monkeypatch)
     with caplog.at_level(logging.WARNING, logger="bot.indexer"):
-        weights = IndexerChild().start()(seen)
-    assert weights.keys() == seen.keys()
-    assert weights["en"].postings == weigh_here(seen)["en"].postings
+        weights = Indexer(None)(corpora)
+    assert _same(weights, weigh_here(corpora))
     (record,) = [r for r in caplog.records if r.name == "bot.indexer"]
     assert record.levelno == logging.WARNING
     assert "python -m bot.indexer failed (exit code 1" in record.getMessage()
     assert "salari" not in record.getMessage(), "no index terms in the log"
 
 
+def test_a_restart_reads_the_weights_from_the_cache_without_a_child(
+    corpora: dict[str, Corpus],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    first = Indexer(tmp_path)(corpora)
+    (cached,) = tmp_path.iterdir()
+    _fail_any_child(monkeypatch)  # a child now would log a warning
+    with caplog.at_level(logging.INFO, logger="bot.indexer"):
+        again = Indexer(tmp_path)(corpora)
+    assert _same(again, first) and not caplog.records
+    assert cached.suffix == ".json"
+
+    other = {**corpora, "en": Corpus(corpora["en"].documents[1:], 1.2, 0.75, "lucene")}
+    with caplog.at_level(logging.WARNING, logger="bot.indexer"):
+        Indexer(tmp_path)(other)
+    assert "bot.indexer failed" in caplog.text, "other documents are weighed anew"
+
+
+@pytest.mark.parametrize("damage", [b"", b"{", b'{"en": {"count": 1}}', b"[]"])
+def test_a_damaged_cache_file_is_weighed_again_and_replaced(
+    corpora: dict[str, Corpus], tmp_path: Path, damage: bytes
+) -> None:
+    first = Indexer(tmp_path)(corpora)
+    (cached,) = tmp_path.iterdir()
+    cached.write_bytes(damage)
+    assert _same(Indexer(tmp_path)(corpora), first)
+    assert _same(Indexer(tmp_path)(corpora), first)
+    assert cached.read_bytes() != damage, "the good weights replaced it"
+
+
+def test_a_cache_that_cannot_be_written_costs_only_the_child(
+    corpora: dict[str, Corpus], tmp_path: Path
+) -> None:
+    blocked = tmp_path / "a-file-not-a-directory"
+    blocked.write_text("")
+    assert _same(Indexer(blocked)(corpora), weigh_here(corpora))
+
+
 async def test_the_running_bot_answers_typed_questions_without_numpy_loaded(
     stub: StubBotApi, tmp_path: Path
 ) -> None:
-    bot = BotProcess(stub, f"sqlite:///{tmp_path / 'state.sqlite3'}", tmp_path / "bot.log")
+    """Both ways the bot gets its index: a first start weighs it in the child, a restart
+    reads the cache; neither loads numpy into the bot."""
+    cache = tmp_path / "cache"
+    bot = BotProcess(
+        stub,
+        f"sqlite:///{tmp_path / 'state.sqlite3'}",
+        tmp_path / "bot.log",
+        {"XDG_CACHE_HOME": str(cache)},
+    )
     user = stub.user(4301, "Ana", language_code="en")
     try:
-        await bot.start()
-        answer = await user.send("how much do coders make?")
-        assert "(BLS, " in answer.last.text
-        assert bot.process is not None
-        mapped = await asyncio.to_thread(Path(f"/proc/{bot.process.pid}/maps").read_text)
-        assert "numpy" not in mapped, "bm25s and numpy stay in the indexer's child"
-        assert "bot.indexer failed" not in bot.log()
+        for start in ("first", "restart"):
+            await bot.start()
+            answer = await user.send("how much do coders make?")
+            assert "(BLS, " in answer.last.text, start
+            assert bot.process is not None
+            mapped = await asyncio.to_thread(Path(f"/proc/{bot.process.pid}/maps").read_text)
+            assert "numpy" not in mapped, f"{start}: bm25s and numpy stay out of the bot"
+            assert len(list((cache / "careerpath-bot").iterdir())) == 1, start
+            mode = (cache / "careerpath-bot").stat().st_mode
+            assert mode & 0o077 == 0, "the cache is the bot's own"
+            await bot.terminate()
+        assert "bot.indexer" not in bot.log(), "no warning, no cache trouble"
     finally:
         await bot.stop_quietly()
     stub.assert_no_violations()
