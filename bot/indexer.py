@@ -37,9 +37,13 @@ CACHE_FORMAT = "1"
 _CACHED = (ValueError, KeyError, TypeError)  # what a damaged cache file raises
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "careerpath-bot"
+def cache_dir() -> Path | None:
+    """XDG's cache directory (a relative XDG_CACHE_HOME is ignored, as the spec says); None
+    where there is no home to put it in (no cache then, rather than one in the working
+    directory)."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if os.path.isabs(xdg) else Path(os.path.expanduser("~")) / ".cache"
+    return base / "careerpath-bot" if base.is_absolute() else None
 
 
 class Indexer:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import pwd
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,7 +15,7 @@ import bm25s
 import pytest
 
 from bench.questions import questions
-from bot.indexer import Indexer
+from bot.indexer import Indexer, cache_dir
 from flows.ask.index import Settings
 from flows.ask.understand import Reader
 from flows.ask.weights import Corpus, Weigh, Weights, weigh_here
@@ -149,6 +150,24 @@ def test_a_cache_that_cannot_be_written_costs_only_the_weighing(
     assert _same(Indexer(blocked)(corpora), weigh_here(corpora))
     assert _same(Indexer(blocked)(corpora), weigh_here(corpora))
     assert len(weighings) == 2
+
+
+def test_the_cache_lives_in_xdgs_cache_directory_or_nowhere(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "careerpath-bot"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # not valid, says the spec
+    assert cache_dir() == tmp_path / "home" / ".cache" / "careerpath-bot"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.delenv("HOME")
+
+    def no_such_user(uid: int) -> None:
+        raise KeyError(uid)  # a container user with no passwd entry
+
+    monkeypatch.setattr(pwd, "getpwuid", no_such_user)
+    assert cache_dir() is None, "no home: no cache, not one in the working directory"
 
 
 async def test_the_running_bot_answers_typed_questions_without_numpy_loaded(
