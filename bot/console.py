@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.conversation import Conversation
+from bot.indexer import Indexer, cache_dir
 from bot.storage import open_storage
 from flows.callbacks import Act, decode
 from flows.dialogue import COMMANDS, Dialogue
@@ -132,7 +133,9 @@ async def run_console(content: Content, database_url: str, stdin: TextIO, stdout
     await storage.open()
     try:
         language_code = os.environ.get("LANG", "en")[:2]
-        console = Console(Conversation(Dialogue(content), storage), stdout, language_code)
+        # The typed-question index as the bot gets it: from the cache, else weighed in a child.
+        dialogue = Dialogue(content, weigh=Indexer(cache_dir()))
+        console = Console(Conversation(dialogue, storage), stdout, language_code)
         await console.resume()
         console.say(console.words.intro)
         while line := await asyncio.to_thread(stdin.readline):
