@@ -97,6 +97,7 @@ class BotProcess:
     # Whether the fake users wait for python -m bot to confirm each update (see
     # Confirmations.HANDLED); off, they wait as for any bot.
     wait_for_confirmations = True
+    SQLITE_FILE = "state.sqlite3"  # in_dir's database
 
     def __init__(
         self,
@@ -123,6 +124,16 @@ class BotProcess:
         stub.confirmations = Confirmations.HANDLED if confirms else Confirmations.FETCHED
         self.process: asyncio.subprocess.Process | None = None
         self.spawned_at = 0.0
+
+    @classmethod
+    def in_dir(
+        cls, stub: StubBotApi, directory: Path, extra_env: dict[str, str] | None = None
+    ) -> BotProcess:
+        """`python -m bot` with its SQLite database (state.sqlite3) and its log (bot.log) in
+        directory, a test's tmp_path."""
+        return cls(
+            stub, f"sqlite:///{directory / 'state.sqlite3'}", directory / "bot.log", extra_env
+        )
 
     @property
     def webhook_port(self) -> int | None:

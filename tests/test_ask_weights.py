@@ -176,12 +176,7 @@ async def test_the_running_bot_answers_typed_questions_without_numpy_loaded(
     """A first start, with nothing cached: bm25s weighs the index in the child, and the bot
     caches it (every other end-to-end test starts from the cache)."""
     cache = tmp_path / "cache"
-    bot = BotProcess(
-        stub,
-        f"sqlite:///{tmp_path / 'state.sqlite3'}",
-        tmp_path / "bot.log",
-        {"XDG_CACHE_HOME": str(cache)},
-    )
+    bot = BotProcess.in_dir(stub, tmp_path, {"XDG_CACHE_HOME": str(cache)})
     user = stub.user(4301, "Ana", language_code="en")
     try:
         await bot.start()

@@ -53,7 +53,7 @@ async def play(user: FakeUser) -> None:
 
 async def test_one_flooding_user_does_not_slow_the_others(stub: StubBotApi, tmp_path: Path) -> None:
     stub.flood_limits = FloodLimits()  # Telegram's: about 1 message/s per chat after a burst
-    bot = BotProcess(stub, f"sqlite:///{tmp_path / 'state.sqlite3'}", tmp_path / "bot.log")
+    bot = BotProcess.in_dir(stub, tmp_path)
     flooder = stub.user(4601, "Flo")
     others = [stub.user(4610 + n, f"Calm{n}") for n in range(5)]
     try:
@@ -92,7 +92,7 @@ async def test_one_flooding_user_does_not_slow_the_others(stub: StubBotApi, tmp_
 async def test_a_stale_tap_on_an_old_snapshot_does_not_redraw_the_same_screen(
     stub: StubBotApi, tmp_path: Path
 ) -> None:
-    bot = BotProcess(stub, f"sqlite:///{tmp_path / 'state.sqlite3'}", tmp_path / "bot.log")
+    bot = BotProcess.in_dir(stub, tmp_path)
     user = stub.user(4620, "Snap")
     try:
         await bot.start()

@@ -44,12 +44,7 @@ async def test_an_unparseable_update_is_skipped_confirmed_and_logged_without_con
     stub: StubBotApi, tmp_path: Path
 ) -> None:
     stub.user(4101, SECRET_NAME)  # the poisoned update's chat exists
-    bot = BotProcess(
-        stub,
-        f"sqlite:///{tmp_path / 'state.sqlite3'}",
-        tmp_path / "bot.log",
-        extra_env={"LOG_LEVEL": "INFO"},
-    )
+    bot = BotProcess.in_dir(stub, tmp_path, {"LOG_LEVEL": "INFO"})
     user = stub.user(4102, "Ana")
     try:
         await bot.start()
@@ -82,12 +77,7 @@ async def test_an_unparseable_update_leaves_no_content_even_at_error_level(
     stub: StubBotApi, tmp_path: Path
 ) -> None:
     stub.user(4103, SECRET_NAME)
-    bot = BotProcess(
-        stub,
-        f"sqlite:///{tmp_path / 'state.sqlite3'}",
-        tmp_path / "bot.log",
-        extra_env={"LOG_LEVEL": "ERROR"},
-    )
+    bot = BotProcess.in_dir(stub, tmp_path, {"LOG_LEVEL": "ERROR"})
     user = stub.user(4104, "Ben")
     try:
         await bot.start()
@@ -108,7 +98,7 @@ async def test_sigterm_with_hundreds_waiting_leaves_the_rest_to_the_next_process
     must exit within the platform's 10 s and confirm only what it answered, so after a
     restart every user has exactly one welcome."""
     users = [stub.user(450_000 + n, "Wai") for n in range(400)]
-    bot = BotProcess(stub, f"sqlite:///{tmp_path / 'state.sqlite3'}", tmp_path / "bot.log")
+    bot = BotProcess.in_dir(stub, tmp_path)
     try:
         for user in users:
             stub.inject_update(start_update(0, user.chat_id))
@@ -164,7 +154,7 @@ async def test_a_quiet_bot_makes_one_get_updates_per_update(
 ) -> None:
     """Each getUpdates while an update is in flight returns it again: a quiet bot waits for
     it to finish, and confirms it with the next long poll, instead of fetching it twice."""
-    bot = BotProcess(stub, f"sqlite:///{tmp_path / 'state.sqlite3'}", tmp_path / "bot.log")
+    bot = BotProcess.in_dir(stub, tmp_path)
     user = stub.user(4301, "Ana")
     try:
         await bot.start()
@@ -185,7 +175,7 @@ async def test_an_update_stuck_on_telegram_holds_other_chats_up_for_a_moment_at_
     """While one chat's update waits on a request Telegram does not answer, it stays in
     flight (and unconfirmed), yet the fetch loop still comes round every few hundredths
     of a second: another chat's /start is answered at once, without a hot loop."""
-    bot = BotProcess(stub, f"sqlite:///{tmp_path / 'state.sqlite3'}", tmp_path / "bot.log")
+    bot = BotProcess.in_dir(stub, tmp_path)
     stuck, other = stub.user(4401, "Ana"), stub.user(4402, "Ben")
     hang = FaultRule(FaultKind.TIMEOUT, every_nth=1, methods={"editMessageText"}, hold_seconds=8)
     tapping: asyncio.Task[Any] | None = None

@@ -16,9 +16,7 @@ SORRY = "Sorry, something went wrong"
 
 
 def bot_for(stub: StubBotApi, tmp_path: Path, **env: str) -> BotProcess:
-    return BotProcess(
-        stub, f"sqlite:///{tmp_path / 'state.sqlite3'}", tmp_path / "bot.log", extra_env=env
-    )
+    return BotProcess.in_dir(stub, tmp_path, env)
 
 
 async def test_a_callback_answer_that_fails_does_not_cancel_the_step(

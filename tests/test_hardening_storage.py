@@ -32,8 +32,8 @@ def delete_database(path: Path) -> None:
 async def test_a_deleted_database_stops_the_bot_and_no_reply_claims_a_save(
     stub: StubBotApi, tmp_path: Path
 ) -> None:
-    path = tmp_path / "state.sqlite3"
-    bot = BotProcess(stub, f"sqlite:///{path}", tmp_path / "bot.log")
+    path = tmp_path / BotProcess.SQLITE_FILE
+    bot = BotProcess.in_dir(stub, tmp_path)
     user = stub.user(4201, "Del")
     try:
         await bot.start()
@@ -110,8 +110,8 @@ def refs_of(log: str, handler: str) -> list[str]:
 async def test_forget_leaves_no_bytes_in_the_database_or_its_wal_even_after_kill_9(
     stub: StubBotApi, tmp_path: Path
 ) -> None:
-    path = tmp_path / "state.sqlite3"
-    bot = BotProcess(stub, f"sqlite:///{path}", tmp_path / "bot.log")
+    path = tmp_path / BotProcess.SQLITE_FILE
+    bot = BotProcess.in_dir(stub, tmp_path)
     user = stub.user(4301, "Wal")
     try:
         await bot.start()
@@ -142,8 +142,8 @@ async def test_a_database_lock_held_elsewhere_does_not_stall_every_chat(
     """Another process (a backup, an operator's sqlite3 shell) holds the write lock for a
     while: chats that only read are answered at once, and the writers each get a truthful
     answer within seconds, not one after another."""
-    path = tmp_path / "state.sqlite3"
-    bot = BotProcess(stub, f"sqlite:///{path}", tmp_path / "bot.log")
+    path = tmp_path / BotProcess.SQLITE_FILE
+    bot = BotProcess.in_dir(stub, tmp_path)
     writers = [stub.user(4700 + n, f"W{n}") for n in range(6)]
     reader = stub.user(4710, "Reader")
     try:

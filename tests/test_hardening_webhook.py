@@ -25,11 +25,10 @@ async def webhook_bot(
 ) -> AsyncIterator[tuple[BotProcess, str]]:
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram/updates"
-    bot = BotProcess(
+    bot = BotProcess.in_dir(
         stub,
-        f"sqlite:///{tmp_path / 'state.sqlite3'}",
-        tmp_path / "bot.log",
-        extra_env={
+        tmp_path,
+        {
             "WEBHOOK_URL": url,
             "WEBHOOK_SECRET": SECRET,
             "PORT": str(port),

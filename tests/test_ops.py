@@ -212,12 +212,7 @@ async def test_python_m_bot_serves_the_endpoints_on_localhost(
     stub: StubBotApi, tmp_path: Path
 ) -> None:
     port = free_port()
-    bot = BotProcess(
-        stub,
-        f"sqlite:///{tmp_path}/bot.sqlite3",
-        tmp_path / "bot.log",
-        extra_env={"METRICS_PORT": str(port)},
-    )
+    bot = BotProcess.in_dir(stub, tmp_path, {"METRICS_PORT": str(port)})
     try:
         await bot.start()
         # Idle, with nobody writing: ready at once, not when a 10 s long poll returns.
@@ -264,11 +259,10 @@ async def test_a_webhook_bot_is_ready_once_telegram_has_its_webhook(
     stub: StubBotApi, tmp_path: Path
 ) -> None:
     port, metrics_port = free_port(), free_port()
-    bot = BotProcess(
+    bot = BotProcess.in_dir(
         stub,
-        f"sqlite:///{tmp_path}/bot.sqlite3",
-        tmp_path / "bot.log",
-        extra_env={
+        tmp_path,
+        {
             "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
             "WEBHOOK_SECRET": "s3cret-for-tests",
             "PORT": str(port),
@@ -294,11 +288,10 @@ async def test_the_webhook_port_answers_the_endpoints_without_the_secret(
     stub: StubBotApi, tmp_path: Path
 ) -> None:
     port = free_port()
-    bot = BotProcess(
+    bot = BotProcess.in_dir(
         stub,
-        f"sqlite:///{tmp_path}/bot.sqlite3",
-        tmp_path / "bot.log",
-        extra_env={
+        tmp_path,
+        {
             "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
             "WEBHOOK_SECRET": "s3cret-for-tests",
             "PORT": str(port),

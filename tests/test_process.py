@@ -51,7 +51,7 @@ async def test_an_unreachable_bot_api_is_explained_and_exits_2(tmp_path: Path) -
 async def test_resume_after_the_process_is_killed_mid_quiz(
     stub: StubBotApi, tmp_path: Path
 ) -> None:
-    bot = BotProcess(stub, f"sqlite:///{tmp_path / 'state.sqlite3'}", tmp_path / "bot.log")
+    bot = BotProcess.in_dir(stub, tmp_path)
     user = stub.user(2001, "Gus")
     try:
         await bot.start()
@@ -80,12 +80,7 @@ async def test_resume_after_the_process_is_killed_mid_quiz(
 async def test_the_token_never_reaches_the_logs(
     stub: StubBotApi, tmp_path: Path, level: str
 ) -> None:
-    bot = BotProcess(
-        stub,
-        f"sqlite:///{tmp_path / 'state.sqlite3'}",
-        tmp_path / "bot.log",
-        extra_env={"LOG_LEVEL": level},
-    )
+    bot = BotProcess.in_dir(stub, tmp_path, {"LOG_LEVEL": level})
     user = stub.user(2002, "Hal")
     try:
         await bot.start()
@@ -108,7 +103,7 @@ async def test_the_token_never_reaches_the_logs(
 async def test_sigterm_finishes_the_update_in_flight_and_exits_0(
     stub: StubBotApi, tmp_path: Path
 ) -> None:
-    bot = BotProcess(stub, f"sqlite:///{tmp_path / 'state.sqlite3'}", tmp_path / "bot.log")
+    bot = BotProcess.in_dir(stub, tmp_path)
     user = stub.user(2003, "Ida")
     try:
         await bot.start()
@@ -143,7 +138,7 @@ async def test_sigterm_finishes_the_update_in_flight_and_exits_0(
 
 async def test_retry_warnings_never_carry_the_token(stub: StubBotApi, tmp_path: Path) -> None:
     stub.faults.add(FaultRule(FaultKind.DROP_CONNECTION, every_nth=3))
-    bot = BotProcess(stub, f"sqlite:///{tmp_path / 'state.sqlite3'}", tmp_path / "bot.log")
+    bot = BotProcess.in_dir(stub, tmp_path)
     user = stub.user(2004, "Jo")
     try:
         await bot.start()

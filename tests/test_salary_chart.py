@@ -152,7 +152,7 @@ async def test_the_serving_process_never_loads_matplotlib_nor_an_unused_driver(
     """matplotlib would cost the bot about 60 MB, asyncpg on SQLite about 3: after serving
     /salary, none of their compiled modules (which every import of them loads) is mapped
     into the process."""
-    bot = BotProcess(stub, f"sqlite:///{tmp_path / 'bot.sqlite3'}", tmp_path / "bot.log")
+    bot = BotProcess.in_dir(stub, tmp_path)
     try:
         await bot.start()
         reply = await stub.user(2004, "Cy").send("/salary")
