@@ -34,7 +34,7 @@ CHILD_SECONDS = 60
 _SECRET_HINTS = ("TOKEN", "SECRET", "DSN", "DATABASE_URL", "PASSWORD")
 # Part of every cache key: bump it when Weights.to_json changes.
 CACHE_FORMAT = "1"
-_CACHED = (ValueError, KeyError, TypeError)  # what a damaged cache file raises
+_DAMAGED = (ValueError, KeyError, TypeError)  # what damaged JSON weights raise
 
 
 def cache_dir() -> Path | None:
@@ -78,7 +78,7 @@ class Indexer:
             return {language: Weights.from_json(stored[language]) for language in corpora}
         except FileNotFoundError:
             return None
-        except (OSError, *_CACHED) as error:
+        except (OSError, *_DAMAGED) as error:
             log.info("ignored the cached typed-question index (%s)", type(error).__name__)
             return None
 
@@ -113,7 +113,7 @@ class Indexer:
             )
             answer = json.loads(done.stdout)
             return {language: Weights.from_json(answer[language]) for language in corpora}
-        except (OSError, subprocess.SubprocessError, *_CACHED) as error:
+        except (OSError, subprocess.SubprocessError, *_DAMAGED) as error:
             log.warning(
                 "the typed-question index was weighed in the bot's own process, which keeps "
                 "numpy loaded (about 11 MB more memory): python -m bot.indexer failed (%s)",

@@ -2,10 +2,11 @@
 
 bm25s works out every (term, document) score once, when the index is built; a question's
 score for a document is then only the sum of its terms' weights there. bm25s does that
-arithmetic on numpy, which would stay loaded in the serving process for good (about 12 MB of
-its memory, more than the rest of the typed-question index), so the bot has bm25s weigh the
-corpus in a short-lived child process (bot/indexer.py) and keeps these plain weights;
-anything else (tests, the console, the benchmarks) weighs in-process with weigh_here.
+arithmetic on numpy, which would stay loaded in the serving process for good (about 11 MB of
+its memory, more than the rest of the typed-question index), so the bot and the console
+have bm25s weigh the corpus in a short-lived child process, or take the weights from a
+cache (bot/indexer.py), and keep these plain weights; tests and the benchmarks' in-process
+dialogues weigh in-process with weigh_here.
 _weigh reads bm25s's index as it stores it (its `scores` arrays and `vocab_dict`);
 tests/test_ask_weights.py checks every question still scores exactly as bm25s scores it.
 """
