@@ -68,7 +68,7 @@ class Indexer:
         if self.cache is None:
             return None
         key = hashlib.sha256(request)
-        key.update(f"\0{CACHE_FORMAT}\0{metadata.version('bm25s')}".encode())
+        key.update(f"\0{CACHE_FORMAT}\0{_bm25s_version()}".encode())
         return self.cache / f"index-{key.hexdigest()[:40]}.json"
 
     @staticmethod
@@ -120,6 +120,15 @@ class Indexer:
                 _why(error),
             )
             return weigh_here(corpora)
+
+
+def _bm25s_version() -> str:
+    """Part of the cache key: another bm25s may weigh differently. Unknown (an install
+    without its metadata) keys the cache all the same, as "unknown"."""
+    try:
+        return metadata.version("bm25s")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def _secret(name: str) -> bool:

@@ -9,6 +9,7 @@ import logging
 import pwd
 import sys
 from collections.abc import Mapping
+from importlib import metadata
 from pathlib import Path
 
 import bm25s
@@ -127,6 +128,21 @@ def test_a_restart_reads_the_weights_from_the_cache(
     other = {**corpora, "en": Corpus(corpora["en"].documents[1:], 1.2, 0.75, "lucene")}
     Indexer(tmp_path)(other)
     assert len(weighings) == 2, "other documents are weighed anew"
+
+
+def test_bm25s_without_its_metadata_still_has_a_cache(
+    corpora: dict[str, Corpus],
+    tmp_path: Path,
+    weighings: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def not_found(name: str) -> str:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", not_found)
+    Indexer(tmp_path)(corpora)
+    Indexer(tmp_path)(corpora)
+    assert len(weighings) == 1
 
 
 @pytest.mark.parametrize("damage", [b"", b"{", b'{"en": {"count": 1}}', b"[]"])
