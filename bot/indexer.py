@@ -74,8 +74,7 @@ class Indexer:
     @staticmethod
     def _read(path: Path, corpora: Mapping[str, Corpus]) -> dict[str, Weights] | None:
         try:
-            stored = json.loads(path.read_bytes())
-            return {language: Weights.from_json(stored[language]) for language in corpora}
+            return _weights_from(path.read_bytes(), corpora)
         except FileNotFoundError:
             return None
         except (OSError, *_DAMAGED) as error:
@@ -85,7 +84,7 @@ class Indexer:
     @staticmethod
     def _write(path: Path, weights: Mapping[str, Weights]) -> None:
         """Atomically, so that bots starting together never read half a file."""
-        text = json.dumps({language: w.to_json() for language, w in weights.items()})
+        text = _weights_json(weights)
         temporary: Path | None = None
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -111,8 +110,7 @@ class Indexer:
                 check=True,
                 env={k: v for k, v in os.environ.items() if not _secret(k)},
             )
-            answer = json.loads(done.stdout)
-            return {language: Weights.from_json(answer[language]) for language in corpora}
+            return _weights_from(done.stdout, corpora)
         except (OSError, subprocess.SubprocessError, *_DAMAGED) as error:
             log.warning(
                 "the typed-question index was weighed in the bot's own process, which keeps "
@@ -136,17 +134,18 @@ def _secret(name: str) -> bool:
 
 
 def _request(corpora: Mapping[str, Corpus]) -> bytes:
-    return json.dumps(
-        {
-            language: {
-                "documents": [list(document) for document in corpus.documents],
-                "k1": corpus.k1,
-                "b": corpus.b,
-                "method": corpus.method,
-            }
-            for language, corpus in corpora.items()
-        }
-    ).encode()
+    return json.dumps({language: corpus.to_json() for language, corpus in corpora.items()}).encode()
+
+
+def _weights_json(weights: Mapping[str, Weights]) -> str:
+    return json.dumps({language: w.to_json() for language, w in weights.items()})
+
+
+def _weights_from(text: str | bytes, corpora: Mapping[str, Corpus]) -> dict[str, Weights]:
+    """The weights of every language of corpora, from the child's answer or the cache;
+    raises one of _DAMAGED if they are not all there."""
+    stored = json.loads(text)
+    return {language: Weights.from_json(stored[language]) for language in corpora}
 
 
 def _why(error: Exception) -> str:
@@ -158,13 +157,8 @@ def _why(error: Exception) -> str:
 
 
 def main() -> None:
-    request = json.load(sys.stdin)
-    corpora = {
-        language: Corpus(part["documents"], part["k1"], part["b"], part["method"])
-        for language, part in request.items()
-    }
-    weights = weigh_here(corpora)
-    json.dump({language: w.to_json() for language, w in weights.items()}, sys.stdout)
+    corpora = {language: Corpus.from_json(part) for language, part in json.load(sys.stdin).items()}
+    sys.stdout.write(_weights_json(weigh_here(corpora)))
     sys.stdout.flush()
     # The answer is out: skip the interpreter's teardown (numpy's takes tens of
     # milliseconds), which the bot would otherwise wait for.

@@ -32,6 +32,18 @@ class Corpus:
     b: float
     method: str
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "documents": [list(document) for document in self.documents],
+            "k1": self.k1,
+            "b": self.b,
+            "method": self.method,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Corpus:
+        return cls(data["documents"], data["k1"], data["b"], data["method"])
+
 
 @dataclass(frozen=True)
 class Weights:
