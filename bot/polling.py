@@ -17,15 +17,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import time
 from typing import Any
 
-from telegram import Bot, Update
+from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
+
+from bot.updates import parse_update
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,6 @@ REFETCH_SECONDS = 0.02
 REFETCH_SECONDS_PER_UPDATE_IN_FLIGHT = 0.0003
 # Pauses after failed getUpdates calls (network trouble, another poller), then the last.
 RETRY_PAUSES = (0.5, 1.0, 2.0, 5.0, 10.0)
-_TYPE_NAME = re.compile(r"[a-z_]{1,40}")
 
 
 class UpdateFetcher:
@@ -215,40 +215,6 @@ class UpdateFetcher:
             del self._tracked[oldest]
             self.offset = oldest + 1
         self._progress.set()
-
-
-# Fields of a tapped message that no handler reads: its sender is the bot itself, its
-# keyboard and its text's formatting are the bot's own, a tap's data says which button it
-# was, and bot/delivery.py knows what it drew. Building them as objects was most of the
-# cost of reading a tap.
-_UNREAD_TAPPED_MESSAGE_FIELDS = ("from", "reply_markup", "entities")
-
-
-def parse_update(raw: dict[str, Any], bot: Bot) -> Update | None:
-    """The Update, or None (logged by its id and type only) when PTB cannot read it."""
-    query = raw.get("callback_query")
-    message = query.get("message") if isinstance(query, dict) else None
-    if isinstance(message, dict):
-        for unread in _UNREAD_TAPPED_MESSAGE_FIELDS:
-            message.pop(unread, None)
-    try:
-        return Update.de_json(raw, bot)
-    except Exception as error:
-        log.warning(
-            "skipped update_id=%s type=%s: python-telegram-bot cannot read it (%s)",
-            raw.get("update_id"),
-            update_type(raw),
-            type(error).__name__,
-        )
-        return None
-
-
-def update_type(raw: dict[str, Any]) -> str:
-    """The update's type (its one field besides update_id), never anything the user wrote."""
-    for key in raw:
-        if key != "update_id":
-            return key if isinstance(key, str) and _TYPE_NAME.fullmatch(key) else "unknown"
-    return "none"
 
 
 def _name(error: Exception) -> str:

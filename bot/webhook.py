@@ -32,7 +32,8 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.ops import ENDPOINTS, Endpoints
-from bot.polling import HANDLED_UPDATE_TYPES, parse_update
+from bot.polling import HANDLED_UPDATE_TYPES
+from bot.updates import parse_update
 
 log = logging.getLogger(__name__)
 
