@@ -24,8 +24,10 @@ def _set(text: str) -> frozenset[str]:
 
 def fold(text: str) -> str:
     """Lower case, accents off, HTML tags out: "¿Cuánto GANA?" → "¿cuanto gana?"."""
-    text = _TAG.sub(" ", text)
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    text = _TAG.sub(" ", text).casefold()
+    if text.isascii():  # nothing to decompose: most English questions
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
