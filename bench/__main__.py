@@ -22,7 +22,15 @@ import time
 from pathlib import Path
 
 from bench.configs import bots, modes
-from bench.report import Row, checks, describe_checks, medians, question_table, table
+from bench.report import (
+    Row,
+    checks,
+    describe_checks,
+    medians,
+    question_table,
+    run_by_run,
+    table,
+)
 from bench.runner import RunResult, run_once
 
 
@@ -145,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat > 1:
         print(f"Each figure is the median of {args.repeat} runs (unfinished users: the worst run)")
     print(table(rows))
+    if args.repeat > 1:
+        print(f"\n{run_by_run(runs)}")
     questions = question_table(rows)
     if questions:
         print(f"\n{questions}")

@@ -250,6 +250,51 @@ def question_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def run_by_run(rows: list[Row]) -> str:
+    """With repeated runs: each bot's ratios to its floor run by run, each bot run paired with
+    the floor's run of the same round, which followed it within a minute. The machine's own
+    speed drifts over minutes (the echo's CPU per update alone moves by a third), so the
+    spread of these paired ratios is the honest error bar on the medians' ratios."""
+    lines: list[str] = []
+    for mode in dict.fromkeys(row.mode for row in rows):
+        in_mode = [row for row in rows if row.mode == mode]
+        floor_name = _floor_name(in_mode)
+        if floor_name is None:
+            continue
+        floor_runs = [row for row in in_mode if row.bot == floor_name]
+        for bot in dict.fromkeys(row.bot for row in in_mode if not row.is_floor):
+            bot_runs = [row for row in in_mode if row.bot == bot]
+            if min(len(bot_runs), len(floor_runs)) < 2:
+                continue
+            pairs = list(zip(bot_runs, floor_runs, strict=False))
+            lines.append(f"{mode} {bot} ÷ {floor_name}, run by run:")
+            for number, (row, floor) in enumerate(pairs, start=1):
+                lines.append(
+                    f"  run {number}: CPU/update "
+                    f"{_ratio(row.bot_cpu_ms_per_update, floor.bot_cpu_ms_per_update)} "
+                    f"({row.bot_cpu_ms_per_update:.2f} vs {floor.bot_cpu_ms_per_update:.2f} ms), "
+                    f"p99 {_ratio(row.p99_ms, floor.p99_ms)}, "
+                    f"replies/s {_ratio(row.replies_per_second, floor.replies_per_second)}"
+                )
+            cpu, p99, rate = (
+                statistics.median(getattr(row, name) / getattr(floor, name) for row, floor in pairs)
+                for name in ("bot_cpu_ms_per_update", "p99_ms", "replies_per_second")
+            )
+            lines.append(
+                f"  median of the runs' ratios: CPU/update ×{cpu:.2f}, p99 ×{p99:.2f}, "
+                f"replies/s ×{rate:.2f}"
+            )
+    return "\n".join(lines)
+
+
+def _floor_name(rows: list[Row]) -> str | None:
+    """The floor the targets are against: the echo on the bot's own transport if it ran."""
+    floors = [row.bot for row in rows if row.is_floor]
+    return next(
+        (name for name in floors if name.endswith("aiohttp")), floors[0] if floors else None
+    )
+
+
 @dataclass(frozen=True)
 class Check:
     target: str

@@ -22,7 +22,7 @@ from bench.journeys import (
     quiz_journey,
     run_user,
 )
-from bench.report import Row, checks, medians, question_table, table
+from bench.report import Row, checks, medians, question_table, run_by_run, table
 from bench.runner import run_once
 from bot.app import polling
 from tests.bot_harness import settings_for
@@ -128,3 +128,42 @@ def test_repeated_runs_report_each_figure_s_median_and_the_worst_run_s_failures(
     assert echo.replies_per_second == 1600.0
     assert bot.finished == 999 and bot.violations == 2  # a failure in any run shows
     assert bot.state_bytes_per_user is None
+
+
+def test_repeated_runs_show_each_run_s_ratios_to_the_floor_run_beside_it() -> None:
+    def pair(bot_cpu: float, echo_cpu: float) -> list[Row]:
+        return [
+            _row(
+                "careerpath/sqlite",
+                bot_cpu_ms_per_update=bot_cpu,
+                p99_ms=1300.0,
+                replies_per_second=900.0,
+            ),
+            _row(
+                "echo/httpx",
+                is_floor=True,
+                bot_cpu_ms_per_update=9.0,
+                p99_ms=1.0,
+                replies_per_second=1.0,
+            ),
+            _row(
+                "echo/aiohttp",
+                is_floor=True,
+                bot_cpu_ms_per_update=echo_cpu,
+                p99_ms=1000.0,
+                replies_per_second=1000.0,
+            ),
+        ]
+
+    # The machine slows down in the second round and speeds up in the third; each bot run is
+    # compared with the floor's run beside it (the medians' ratio would be 0.9 ÷ 0.8).
+    runs = pair(0.6, 0.5) + pair(1.3, 1.0) + pair(0.9, 0.8)
+    lines = run_by_run(runs).splitlines()
+    assert lines[0] == "capacity careerpath/sqlite ÷ echo/aiohttp, run by run:"
+    assert lines[1] == "  run 1: CPU/update ×1.20 (0.60 vs 0.50 ms), p99 ×1.30, replies/s ×0.90"
+    assert lines[2].startswith("  run 2: CPU/update ×1.30 (1.30 vs 1.00 ms)")
+    assert lines[3].startswith("  run 3: CPU/update ×1.12 (0.90 vs 0.80 ms)")
+    assert lines[-1] == (
+        "  median of the runs' ratios: CPU/update ×1.20, p99 ×1.30, replies/s ×0.90"
+    )
+    assert run_by_run(pair(0.6, 0.5)) == "", "a single run has nothing to pair"
