@@ -24,13 +24,16 @@ log = logging.getLogger(__name__)
 _TYPE_NAME = re.compile(r"[a-z_]{1,40}")
 
 # Fields of a tapped message that no handler reads: its sender is the bot itself, its
-# keyboard and its text's formatting are the bot's own, a tap's data says which button it
-# was, and bot/delivery.py knows what it drew.
-_UNREAD_TAPPED_MESSAGE_FIELDS = ("from", "reply_markup", "entities")
+# keyboard, its text's formatting and its link preview setting are the bot's own, a tap's
+# data says which button it was, and bot/delivery.py knows what it drew.
+_UNREAD_TAPPED_MESSAGE_FIELDS = ("from", "reply_markup", "entities", "link_preview_options")
 
-# What a plain text message or command has; a message with any other field is PTB's to read.
-_PLAIN_MESSAGE_FIELDS = frozenset({"message_id", "date", "chat", "from", "text", "entities"})
-_PLAIN_EDITED_MESSAGE_FIELDS = _PLAIN_MESSAGE_FIELDS | {"edit_date"}
+# What a plain text message or command has (edit_date: an edited one, such as most messages
+# a user taps, which the bot redraws at every step); a message with any other field is
+# PTB's to read.
+_PLAIN_MESSAGE_FIELDS = frozenset(
+    {"message_id", "date", "chat", "from", "text", "entities", "edit_date"}
+)
 _PLAIN_QUERY_FIELDS = frozenset({"id", "from", "chat_instance", "message", "data"})
 
 
@@ -74,10 +77,8 @@ def _build_plain_update(raw: dict[str, Any], bot: Bot) -> Update | None:
     if len(raw) != 2 or not isinstance(raw.get("update_id"), int):
         return None
     kind = update_type(raw)
-    if kind == "message":
-        part = _plain_message(raw[kind], bot, _PLAIN_MESSAGE_FIELDS)
-    elif kind == "edited_message":
-        part = _plain_message(raw[kind], bot, _PLAIN_EDITED_MESSAGE_FIELDS)
+    if kind in ("message", "edited_message"):
+        part = _plain_message(raw[kind], bot)
     elif kind == "callback_query":
         part = _plain_query(raw[kind], bot)
     else:
@@ -89,9 +90,9 @@ def _build_plain_update(raw: dict[str, Any], bot: Bot) -> Update | None:
     return update
 
 
-def _plain_message(raw: Any, bot: Bot, fields: frozenset[str]) -> Message | None:
+def _plain_message(raw: Any, bot: Bot) -> Message | None:
     # A date of 0 marks a message the bot can no longer reach: PTB makes it another class.
-    if not isinstance(raw, dict) or not raw.keys() <= fields or not raw.get("date"):
+    if not isinstance(raw, dict) or not raw.keys() <= _PLAIN_MESSAGE_FIELDS or not raw.get("date"):
         return None
     chat = raw.get("chat")
     if not isinstance(chat, dict):
@@ -115,7 +116,7 @@ def _plain_query(raw: Any, bot: Bot) -> CallbackQuery | None:
         return None
     message = None
     if "message" in raw:
-        message = _plain_message(raw["message"], bot, _PLAIN_MESSAGE_FIELDS)
+        message = _plain_message(raw["message"], bot)
         if message is None:
             return None
     query = CallbackQuery(

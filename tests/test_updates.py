@@ -50,6 +50,13 @@ PLAIN = {
         "edited_message": message(**{"from": ANA, "text": "hola", "edit_date": 1_764_000_060}),
     },
     "tap on a text": tap(message(**{"from": BOT_USER, "text": "Q1", "reply_markup": KEYBOARD})),
+    "tap on an edited text": tap(
+        message(
+            **{"from": BOT_USER, "text": "Q2", "edit_date": 1_764_000_090},
+            link_preview_options={"is_disabled": True},
+            reply_markup=KEYBOARD,
+        )
+    ),
     "tap without data": tap(message(text="Q1"), data=None),
     "tap with a chat of new fields": tap(message(chat={**CHAT, "is_direct_messages": True})),
 }
@@ -89,7 +96,7 @@ def reference(raw: dict[str, Any], bot: Bot) -> Update:
     raw = copy.deepcopy(raw)
     tapped = raw.get("callback_query", {}).get("message")
     if tapped:
-        for unread in ("from", "reply_markup", "entities"):
+        for unread in ("from", "reply_markup", "entities", "link_preview_options"):
             tapped.pop(unread, None)
     return Update.de_json(raw, bot)
 
