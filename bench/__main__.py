@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     if questions:
         print(f"\n{questions}")
     print("\nTargets:")
-    print(describe_checks(checks(rows, full_users=1000)))
+    print(describe_checks(checks(rows, full_users=1000, runs=runs)))
     unfinished = sum(row.users - row.finished for row in runs)
     if unfinished:
         print(f"\n{unfinished} simulated user(s) did not finish", file=sys.stderr)

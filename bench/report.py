@@ -250,12 +250,28 @@ def question_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def run_by_run(rows: list[Row]) -> str:
-    """With repeated runs: each bot's ratios to its floor run by run, each bot run paired with
-    the floor's run of the same round, which followed it within a minute. The machine's own
-    speed drifts over minutes (the echo's CPU per update alone moves by a third), so the
-    spread of these paired ratios is the honest error bar on the medians' ratios."""
-    lines: list[str] = []
+@dataclass(frozen=True)
+class PairedRuns:
+    """Repeated runs of one bot in one mode, each with the floor's run of the same round,
+    which followed it within a minute. The machine's own speed drifts over minutes (the
+    echo's CPU per update alone moves by a third or more), so the ratios of these pairs
+    are steadier than the ratio of the two bots' medians, and their spread is the honest
+    error bar."""
+
+    mode: str
+    bot: str
+    floor: str
+    pairs: list[tuple[Row, Row]]
+
+    def median_ratio(self, figure: str) -> float:
+        return statistics.median(
+            getattr(row, figure) / getattr(floor, figure) for row, floor in self.pairs
+        )
+
+
+def paired_runs(rows: list[Row]) -> list[PairedRuns]:
+    """Each bot's runs paired with its floor's, where both ran at least twice."""
+    found = []
     for mode in dict.fromkeys(row.mode for row in rows):
         in_mode = [row for row in rows if row.mode == mode]
         floor_name = _floor_name(in_mode)
@@ -264,26 +280,31 @@ def run_by_run(rows: list[Row]) -> str:
         floor_runs = [row for row in in_mode if row.bot == floor_name]
         for bot in dict.fromkeys(row.bot for row in in_mode if not row.is_floor):
             bot_runs = [row for row in in_mode if row.bot == bot]
-            if min(len(bot_runs), len(floor_runs)) < 2:
-                continue
-            pairs = list(zip(bot_runs, floor_runs, strict=False))
-            lines.append(f"{mode} {bot} ÷ {floor_name}, run by run:")
-            for number, (row, floor) in enumerate(pairs, start=1):
-                lines.append(
-                    f"  run {number}: CPU/update "
-                    f"{_ratio(row.bot_cpu_ms_per_update, floor.bot_cpu_ms_per_update)} "
-                    f"({row.bot_cpu_ms_per_update:.2f} vs {floor.bot_cpu_ms_per_update:.2f} ms), "
-                    f"p99 {_ratio(row.p99_ms, floor.p99_ms)}, "
-                    f"replies/s {_ratio(row.replies_per_second, floor.replies_per_second)}"
-                )
-            cpu, p99, rate = (
-                statistics.median(getattr(row, name) / getattr(floor, name) for row, floor in pairs)
-                for name in ("bot_cpu_ms_per_update", "p99_ms", "replies_per_second")
-            )
+            if min(len(bot_runs), len(floor_runs)) >= 2:
+                pairs = list(zip(bot_runs, floor_runs, strict=False))
+                found.append(PairedRuns(mode, bot, floor_name, pairs))
+    return found
+
+
+def run_by_run(rows: list[Row]) -> str:
+    """With repeated runs: each bot's ratios to its floor, run by run, and their medians."""
+    lines: list[str] = []
+    for paired in paired_runs(rows):
+        lines.append(f"{paired.mode} {paired.bot} ÷ {paired.floor}, run by run:")
+        for number, (row, floor) in enumerate(paired.pairs, start=1):
             lines.append(
-                f"  median of the runs' ratios: CPU/update ×{cpu:.2f}, p99 ×{p99:.2f}, "
-                f"replies/s ×{rate:.2f}"
+                f"  run {number}: CPU/update "
+                f"{_ratio(row.bot_cpu_ms_per_update, floor.bot_cpu_ms_per_update)} "
+                f"({row.bot_cpu_ms_per_update:.2f} vs {floor.bot_cpu_ms_per_update:.2f} ms), "
+                f"p99 {_ratio(row.p99_ms, floor.p99_ms)}, "
+                f"replies/s {_ratio(row.replies_per_second, floor.replies_per_second)}"
             )
+        lines.append(
+            "  median of the runs' ratios: "
+            f"CPU/update ×{paired.median_ratio('bot_cpu_ms_per_update'):.2f}, "
+            f"p99 ×{paired.median_ratio('p99_ms'):.2f}, "
+            f"replies/s ×{paired.median_ratio('replies_per_second'):.2f}"
+        )
     return "\n".join(lines)
 
 
@@ -302,9 +323,12 @@ class Check:
     met: bool
 
 
-def checks(rows: list[Row], full_users: int) -> list[Check]:
+def checks(rows: list[Row], full_users: int, runs: list[Row] | None = None) -> list[Check]:
     """Issue 20's targets, for every CareerPath run, against the echo floor on the bot's own
-    transport (aiohttp) where there is one, else any floor of the mode."""
+    transport (aiohttp) where there is one, else any floor of the mode. With repeated runs
+    (`runs`, every run's row), the capacity ratios are the medians of the paired runs'
+    ratios (PairedRuns), not the ratios of the medians."""
+    paired = {(p.mode, p.bot): p for p in paired_runs(runs or [])}
     found: list[Check] = []
     floors: dict[str, Row] = {}
     for row in rows:
@@ -322,7 +346,10 @@ def checks(rows: list[Row], full_users: int) -> list[Check]:
             )
         )
         if row.mode == "capacity":
-            if floor is not None:
+            pairs = paired.get((row.mode, row.bot))
+            if pairs is not None:
+                found += _paired_checks(where, pairs)
+            elif floor is not None:
                 found += [
                     _at_most(
                         f"{where}: CPU/update ≤ 1.3{versus}",
@@ -380,6 +407,20 @@ def checks(rows: list[Row], full_users: int) -> list[Check]:
             )
         found.append(Check(f"{where}: start-up < 2 s", f"{row.startup_s:.2f} s", row.startup_s < 2))
     return found
+
+
+def _paired_checks(where: str, paired: PairedRuns) -> list[Check]:
+    versus = f" × {paired.floor}"
+    cpu, p99, rate = (
+        paired.median_ratio(figure)
+        for figure in ("bot_cpu_ms_per_update", "p99_ms", "replies_per_second")
+    )
+    runs = f"median of {len(paired.pairs)} paired runs"
+    return [
+        Check(f"{where}: CPU/update ≤ 1.3{versus}", f"×{cpu:.2f}, {runs}", cpu <= 1.3),
+        Check(f"{where}: p99 ≤ 1.3{versus}", f"×{p99:.2f}, {runs}", p99 <= 1.3),
+        Check(f"{where}: replies/s ≥ 0.8{versus}", f"×{rate:.2f}, {runs}", rate >= 0.8),
+    ]
 
 
 def _at_most(target: str, value: float, limit: float, unit: str) -> Check:

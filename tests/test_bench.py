@@ -130,34 +130,36 @@ def test_repeated_runs_report_each_figure_s_median_and_the_worst_run_s_failures(
     assert bot.state_bytes_per_user is None
 
 
-def test_repeated_runs_show_each_run_s_ratios_to_the_floor_run_beside_it() -> None:
-    def pair(bot_cpu: float, echo_cpu: float) -> list[Row]:
-        return [
-            _row(
-                "careerpath/sqlite",
-                bot_cpu_ms_per_update=bot_cpu,
-                p99_ms=1300.0,
-                replies_per_second=900.0,
-            ),
-            _row(
-                "echo/httpx",
-                is_floor=True,
-                bot_cpu_ms_per_update=9.0,
-                p99_ms=1.0,
-                replies_per_second=1.0,
-            ),
-            _row(
-                "echo/aiohttp",
-                is_floor=True,
-                bot_cpu_ms_per_update=echo_cpu,
-                p99_ms=1000.0,
-                replies_per_second=1000.0,
-            ),
-        ]
+def _round(bot_cpu: float, echo_cpu: float) -> list[Row]:
+    """One round of a repeated capacity run: the bot, then both echo floors."""
+    return [
+        _row(
+            "careerpath/sqlite",
+            bot_cpu_ms_per_update=bot_cpu,
+            p99_ms=1300.0,
+            replies_per_second=900.0,
+        ),
+        _row(
+            "echo/httpx",
+            is_floor=True,
+            bot_cpu_ms_per_update=9.0,
+            p99_ms=1.0,
+            replies_per_second=1.0,
+        ),
+        _row(
+            "echo/aiohttp",
+            is_floor=True,
+            bot_cpu_ms_per_update=echo_cpu,
+            p99_ms=1000.0,
+            replies_per_second=1000.0,
+        ),
+    ]
 
+
+def test_repeated_runs_show_each_run_s_ratios_to_the_floor_run_beside_it() -> None:
     # The machine slows down in the second round and speeds up in the third; each bot run is
     # compared with the floor's run beside it (the medians' ratio would be 0.9 ÷ 0.8).
-    runs = pair(0.6, 0.5) + pair(1.3, 1.0) + pair(0.9, 0.8)
+    runs = _round(0.6, 0.5) + _round(1.3, 1.0) + _round(0.9, 0.8)
     lines = run_by_run(runs).splitlines()
     assert lines[0] == "capacity careerpath/sqlite ÷ echo/aiohttp, run by run:"
     assert lines[1] == "  run 1: CPU/update ×1.20 (0.60 vs 0.50 ms), p99 ×1.30, replies/s ×0.90"
@@ -166,4 +168,21 @@ def test_repeated_runs_show_each_run_s_ratios_to_the_floor_run_beside_it() -> No
     assert lines[-1] == (
         "  median of the runs' ratios: CPU/update ×1.20, p99 ×1.30, replies/s ×0.90"
     )
-    assert run_by_run(pair(0.6, 0.5)) == "", "a single run has nothing to pair"
+    assert run_by_run(_round(0.6, 0.5)) == "", "a single run has nothing to pair"
+
+
+def test_repeated_runs_are_checked_on_the_median_of_their_paired_ratios() -> None:
+    # Run by run the bot is ×1.38, ×1.40 and ×1.12 the floor beside it: over the target in
+    # two rounds of three. The medians' ratio (0.9 ÷ 0.8 = ×1.12) would hide that.
+    runs = _round(0.62, 0.45) + _round(1.4, 1.0) + _round(0.9, 0.8)
+    by_target = {c.target: c for c in checks(medians(runs), full_users=1000, runs=runs)}
+    cpu = by_target["capacity careerpath/sqlite: CPU/update ≤ 1.3 × echo/aiohttp"]
+    assert (cpu.met, cpu.measured) == (False, "×1.38, median of 3 paired runs")
+    p99 = by_target["capacity careerpath/sqlite: p99 ≤ 1.3 × echo/aiohttp"]
+    assert (p99.met, p99.measured) == (True, "×1.30, median of 3 paired runs")
+    rate = by_target["capacity careerpath/sqlite: replies/s ≥ 0.8 × echo/aiohttp"]
+    assert (rate.met, rate.measured) == (True, "×0.90, median of 3 paired runs")
+    single = {c.target: c for c in checks(medians(_round(0.62, 0.45)), full_users=1000)}
+    assert single["capacity careerpath/sqlite: CPU/update ≤ 1.3 × echo/aiohttp"].measured == (
+        "0.62 ms vs 0.59 ms"
+    ), "a single run is checked on its own figures, as before"
