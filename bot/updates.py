@@ -11,13 +11,12 @@ Anything else (media, a reply, a forward, a field this code doesn't know) goes t
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from typing import Any
 
 from telegram import Bot, CallbackQuery, Chat, Message, MessageEntity, Update, User
-from telegram._utils.argumentparsing import de_json_optional, de_list_optional
-from telegram._utils.datetime import extract_tzinfo_from_defaults, from_timestamp
 
 log = logging.getLogger(__name__)
 
@@ -97,18 +96,31 @@ def _plain_message(raw: Any, bot: Bot) -> Message | None:
     chat = raw.get("chat")
     if not isinstance(chat, dict):
         return None
-    timezone = extract_tzinfo_from_defaults(bot)
+    zone = _time_zone(bot)
+    sender, entities = raw.get("from"), raw.get("entities")
     message = Message(
         message_id=raw["message_id"],
-        date=from_timestamp(raw["date"], tzinfo=timezone),
+        date=_datetime(raw["date"], zone),
         chat=Chat.de_json(chat, bot),
-        from_user=de_json_optional(raw.get("from"), User, bot),
+        from_user=None if sender is None else User.de_json(sender, bot),
         text=raw.get("text"),
-        entities=de_list_optional(raw.get("entities"), MessageEntity, bot),
-        edit_date=from_timestamp(raw.get("edit_date"), tzinfo=timezone),
+        entities=() if entities is None else MessageEntity.de_list(entities, bot),
+        edit_date=_datetime(raw.get("edit_date"), zone),
     )
     message.set_bot(bot)
     return message
+
+
+def _time_zone(bot: Bot) -> dt.tzinfo | None:
+    """The zone PTB gives dates in: its Defaults' time zone if the bot has Defaults, else UTC."""
+    defaults = getattr(bot, "defaults", None)
+    return defaults.tzinfo if defaults else None
+
+
+def _datetime(timestamp: int | None, zone: dt.tzinfo | None) -> dt.datetime | None:
+    if timestamp is None:
+        return None
+    return dt.datetime.fromtimestamp(timestamp, tz=zone or dt.UTC)
 
 
 def _plain_query(raw: Any, bot: Bot) -> CallbackQuery | None:
