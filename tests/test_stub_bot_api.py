@@ -997,6 +997,43 @@ async def test_webhook_delivery_checks_the_secret_token(stub: StubBotApi) -> Non
         await app.shutdown()
 
 
+async def test_a_call_in_a_webhook_answer_is_run_as_telegram_runs_it(stub: StubBotApi) -> None:
+    """A 2xx answer with a JSON ``method`` is a Bot API call: run, recorded as made in the
+    answer, not counted as a request; a bad one is a violation like any other."""
+    port = free_port()
+    replies = iter(
+        [
+            {"method": "sendMessage", "chat_id": 1002, "text": "from the answer"},
+            {"method": "answerCallbackQuery", "callback_query_id": "no such query"},
+            {"text": "no method: an ordinary body"},
+        ]
+    )
+
+    async def receive(request: web.Request) -> web.Response:
+        await request.read()
+        return web.json_response(next(replies))
+
+    server = web.Application()
+    server.router.add_post("/hook", receive)
+    runner = web.AppRunner(server)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        async with stub.bot() as bot:
+            await bot.set_webhook(f"http://127.0.0.1:{port}/hook")
+            user = stub.user(1002, "Bo")
+            assert (await user.send("hello")).texts == ["from the answer"]
+            await user.send("again", expect_no_reply=True)
+            await user.send("and again", expect_no_reply=True)
+    finally:
+        await runner.cleanup()
+    assert stub.stats.webhook_reply_calls == {"sendMessage": 1, "answerCallbackQuery": 1}
+    assert stub.stats.requests_by_method["sendMessage"] == 0
+    sent = stub.calls_to("sendMessage")
+    assert [(c.in_webhook_reply, c.status) for c in sent] == [(True, 200)]
+    assert [v.method for v in stub.violations] == ["answerCallbackQuery"]
+
+
 # ---------------------------------------------------------------------------- scale and bookkeeping
 async def test_two_hundred_concurrent_users_each_get_their_echo(
     stub: StubBotApi, demo_bot: Application

@@ -85,7 +85,7 @@ class StubCore:
         self.descriptions: dict[str, str] = {}
         self.short_descriptions: dict[str, str] = {}
         self.update_queue = UpdateQueue(self._on_update_confirmed)
-        self.webhook = WebhookDispatcher(self._on_webhook_delivered)
+        self.webhook = WebhookDispatcher(self._on_webhook_delivered, self.run_webhook_reply)
         self.faults = FaultInjector(faults)
         self.flood = FloodControl(flood_limits)
         self.stats = StubStats()
@@ -211,6 +211,10 @@ class StubCore:
         else:
             self.update_queue.put(update)
         return update
+
+    async def run_webhook_reply(self, reply: dict[str, Any]) -> None:
+        """Run the Bot API call a bot made in its answer to a webhook POST (StubBotApi)."""
+        raise NotImplementedError
 
     def _on_webhook_delivered(self, update: PendingUpdate, delivery: WebhookDelivery) -> None:
         self.stats.webhook_posts += 1

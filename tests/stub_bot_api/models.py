@@ -167,6 +167,8 @@ class RecordedCall:
     at: float
     status: int
     response: Any = None
+    # Made in the bot's answer to a webhook POST, not as a request of its own.
+    in_webhook_reply: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -299,6 +299,43 @@ class StubBotApi(StubCore):
         cpu.pause()
         return response
 
+    async def run_webhook_reply(self, reply: dict[str, Any]) -> None:
+        """A Bot API call made in the answer to a webhook POST, run as Telegram runs it: the
+        same method, no HTTP request, and its result (or error) told to no one but the
+        recorded calls and the violations."""
+        method_name = reply["method"]
+        params = {key: value for key, value in reply.items() if key != "method"}
+        call = ApiCall(method_name, params, {}, time.monotonic())
+        self.stats.webhook_reply_calls[method_name] += 1
+        chat_id = self.chat_of_call(method_name.lower(), call.params)
+        status, body = 200, None
+        try:
+            handler = self._methods.get(method_name.lower())
+            if handler is None:
+                raise ApiError(404, NOT_FOUND)
+            result = handler(self, call)
+            if inspect.isawaitable(result):
+                result = await result
+            body = {"ok": True, "result": result}
+        except ApiError as error:
+            status, body = error.error_code, error.payload()
+            self._note_error(method_name, call.params, chat_id, error, call.arrived_at)
+        chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
+        if chat is not None:  # wakes the chat's fake user, as a request would
+            chat.note_request(call.arrived_at, ok=status == 200)
+        if self.record_calls:
+            self.calls.append(
+                RecordedCall(
+                    method_name,
+                    call.params,
+                    {},
+                    call.arrived_at,
+                    status,
+                    body,
+                    in_webhook_reply=True,
+                )
+            )
+
     async def _process(
         self, request: web.Request, call: ApiCall, chat_id: int | str | None, cpu: _CpuClock
     ) -> Any:

@@ -27,6 +27,8 @@ class StubStats:
     too_many_requests_sent: int = 0
     updates_injected: int = 0
     webhook_posts: int = 0
+    # Bot API calls made in the bot's answers to webhook POSTs (not HTTP requests).
+    webhook_reply_calls: Counter[str] = field(default_factory=Counter)
     handler_cpu_seconds: float = 0.0
     started_at: float = field(default_factory=time.monotonic)
     _process_cpu_at_start: float = field(default_factory=time.process_time)

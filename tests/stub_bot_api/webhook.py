@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import aiohttp
 
@@ -22,11 +24,16 @@ class WebhookDispatcher:
     Test knobs: ``omit_secret`` sends no ``X-Telegram-Bot-Api-Secret-Token`` header,
     ``secret_override`` sends that value instead of the registered secret. Failed deliveries
     (non-2xx or connection errors) are recorded, reported to ``on_delivered`` and not retried.
+
+    As Telegram does, a 2xx answer whose JSON body names a ``method`` is a Bot API call made
+    in the answer: ``on_reply`` runs it (before the delivery is reported), and its result is
+    told to no one.
     """
 
     def __init__(
         self,
         on_delivered: Callable[[PendingUpdate, WebhookDelivery], None],
+        on_reply: Callable[[dict[str, Any]], Awaitable[None]],
         delivery_timeout: float = 10.0,
         max_recorded: int = 100_000,
     ) -> None:
@@ -40,6 +47,7 @@ class WebhookDispatcher:
         self.last_error_date: int | None = None
         self.last_error_message: str | None = None
         self._on_delivered = on_delivered
+        self._on_reply = on_reply
         self._delivery_timeout = delivery_timeout
         self._queue: asyncio.Queue[PendingUpdate] = asyncio.Queue()
         self._workers: list[asyncio.Task[None]] = []
@@ -134,9 +142,13 @@ class WebhookDispatcher:
                 status = response.status
                 if not 200 <= status < 300:
                     error = f"Wrong response from the webhook: {status} {response.reason}"
-                await response.read()
+                body = await response.read()
         except (aiohttp.ClientError, TimeoutError) as exc:
             error = f"Connection failed: {exc.__class__.__name__}: {exc}"
+        else:
+            reply = _reply_call(body) if error is None else None
+            if reply is not None:
+                await self._on_reply(reply)
         delivery = WebhookDelivery(
             update_id=update.update_id,
             url=url,
@@ -151,3 +163,14 @@ class WebhookDispatcher:
             self.last_error_date = int(time.time())
             self.last_error_message = error
         self._on_delivered(update, delivery)
+
+
+def _reply_call(body: bytes) -> dict[str, Any] | None:
+    """The Bot API call in a webhook answer's body (JSON with a ``method``), if any."""
+    if not body.strip():
+        return None
+    try:
+        reply = json.loads(body)
+    except ValueError:
+        return None
+    return reply if isinstance(reply, dict) and isinstance(reply.get("method"), str) else None
