@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from typing import Any
 
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message
@@ -66,11 +69,43 @@ async def _call(bot: Bot, method: str, data: dict[str, Any]) -> Any:
     return await bot._do_post(method, data)
 
 
+class WebhookAnswer:
+    """The one Bot API call an update's handling may make in the answer to Telegram's webhook
+    POST instead of as a request of its own: Telegram runs it as soon as the answer arrives,
+    and tells no one its result. A tap's callback answer goes there, a request fewer per tap;
+    it is best effort anyway (a failed answer is only logged), and the edit it would have
+    come before is on screen by then."""
+
+    def __init__(self) -> None:
+        self.call: dict[str, Any] | None = None
+
+
+_webhook_answer: contextvars.ContextVar[WebhookAnswer | None] = contextvars.ContextVar(
+    "webhook_answer", default=None
+)
+
+
+@contextlib.contextmanager
+def answering_a_webhook() -> Iterator[WebhookAnswer]:
+    """While an update from a webhook POST is handled: what to put in the POST's answer."""
+    slot = WebhookAnswer()
+    token = _webhook_answer.set(slot)
+    try:
+        yield slot
+    finally:
+        _webhook_answer.reset(token)
+
+
 async def answer(query: CallbackQuery, notice: str | None = None) -> None:
-    """Stop the tapped button's spinner, showing the notice (if any) as a toast."""
+    """Stop the tapped button's spinner, showing the notice (if any) as a toast: in the
+    webhook's answer when the update came by webhook, else with a request."""
     data: dict[str, Any] = {"callback_query_id": query.id}
     if notice:
         data["text"] = notice
+    slot = _webhook_answer.get()
+    if slot is not None and slot.call is None:
+        slot.call = {"method": "answerCallbackQuery", **data}
+        return
     await _call(query.get_bot(), "answerCallbackQuery", data)
 
 

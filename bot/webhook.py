@@ -14,7 +14,9 @@ out of file descriptors. Here, on aiohttp's low-level server:
   no secret (they hold no user data) and without reading a body;
 - an update is answered 200 only once it was handled, so one the process could not finish
   (SIGTERM, a crash) is sent again by Telegram; an update_id seen before is answered 200
-  and not handled twice.
+  and not handled twice;
+- a tap's callback answer rides on that 200 (Telegram runs a Bot API call given in a
+  webhook's answer), a request fewer per tap.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ from aiohttp.web_protocol import RequestHandler
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.delivery import answering_a_webhook
+from bot.handlers import METRICS
+from bot.metrics import Metrics
 from bot.ops import ENDPOINTS, Endpoints
 from bot.polling import HANDLED_UPDATE_TYPES
 from bot.updates import parse_update
@@ -154,13 +159,20 @@ class WebhookServer:
         if update is None:
             return web.Response()  # answered, so Telegram does not send it again
         try:
-            await self.application.update_processor.process_update(
-                update, self.application.process_update(update)
-            )
+            with answering_a_webhook() as answer:
+                await self.application.update_processor.process_update(
+                    update, self.application.process_update(update)
+                )
         except asyncio.CancelledError:
             self._seen.pop(update_id, None)  # not finished: welcome again
             raise
-        return web.Response()
+        if answer.call is None:
+            return web.Response()
+        # Telegram runs the call given in the answer: a request fewer (bot/delivery.py).
+        metrics: Metrics | None = self.application.bot_data.get(METRICS)
+        if metrics is not None:
+            metrics.api_request(answer.call["method"], "in_webhook_answer")
+        return web.Response(body=json.dumps(answer.call), content_type="application/json")
 
     def _remember(self, update_id: int) -> None:
         self._seen[update_id] = None

@@ -15,6 +15,7 @@ from bot.config import DEFAULT_PORT, ConfigError, Settings
 from tests.bot_harness import BotProcess, free_port, run_until_exit
 from tests.databases import stored_state
 from tests.stub_bot_api import FakeUser, StubBotApi
+from tests.test_ops import get, samples, value
 
 SECRET = "s3cret_Token-42"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -150,3 +151,51 @@ def test_bad_webhook_settings_name_the_variable_not_its_value(
     message = str(raised.value)
     assert named in message
     assert "not allowed!" not in message, "a secret is never echoed"
+
+
+async def test_in_webhook_mode_a_tap_s_callback_answer_rides_on_the_webhook_answer(
+    stub: StubBotApi, tmp_path: Path
+) -> None:
+    """Telegram runs a Bot API call given in the answer to its webhook POST: a tap's
+    callback answer goes there, toast included, instead of a request of its own."""
+    port, metrics_port = free_port(), free_port()
+    bot = BotProcess(
+        stub,
+        f"sqlite:///{tmp_path / 'state.sqlite3'}",
+        tmp_path / "bot.log",
+        extra_env={
+            "WEBHOOK_URL": f"http://127.0.0.1:{port}/hook",
+            "WEBHOOK_SECRET": SECRET,
+            "PORT": str(port),
+            "WEBHOOK_LISTEN": "127.0.0.1",
+            "METRICS_PORT": str(metrics_port),
+        },
+    )
+    user = stub.user(6003, "Lia")
+    try:
+        await bot.start()
+        await user.send("/start")
+        start = await user.tap("Start the quiz")
+        question = user.last_message
+        step = await user.tap("Deep, focused puzzle-solving")
+        again = await user.tap_data(
+            question.buttons[0][0].callback_data, message=question.message_id
+        )
+        found = samples((await get(metrics_port, "/metrics"))[2])
+    finally:
+        await bot.stop_quietly()
+    assert start.callback_answer is not None and step.callback_answer is not None
+    assert "Question 2 of 10" in step.last.text
+    assert again.callback_answer.text == "Got it, one tap is enough 👍", "the toast comes along"
+    assert not stub.unanswered_callback_queries()
+    assert stub.stats.webhook_reply_calls["answerCallbackQuery"] == 3
+    assert stub.stats.requests_by_method["answerCallbackQuery"] == 0, "no request of its own"
+    assert all(c.in_webhook_reply for c in stub.calls_to("answerCallbackQuery"))
+    counted = value(
+        found,
+        "careerpath_bot_api_requests_total",
+        method="answerCallbackQuery",
+        outcome="in_webhook_answer",
+    )
+    assert counted == 3, "the metrics count them"
+    stub.assert_no_violations()
