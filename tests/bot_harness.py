@@ -68,6 +68,16 @@ def report_each_handled_update(application: Application, stub: StubBotApi) -> No
     stub.confirmations = Confirmations.EACH_HANDLED
 
 
+def webhook_env(port: int, secret: str, path: str = "/telegram") -> dict[str, str]:
+    """The settings of `python -m bot` in webhook mode, serving on 127.0.0.1:port."""
+    return {
+        "WEBHOOK_URL": f"http://127.0.0.1:{port}{path}",
+        "WEBHOOK_SECRET": secret,
+        "PORT": str(port),
+        "WEBHOOK_LISTEN": "127.0.0.1",
+    }
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as probe:

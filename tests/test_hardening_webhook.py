@@ -12,7 +12,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.bot_harness import BotProcess, free_port
+from tests.bot_harness import BotProcess, free_port, webhook_env
 from tests.stub_bot_api import StubBotApi
 from tests.test_webhook import SECRET, SECRET_HEADER, messages_after, post, start_update
 
@@ -28,13 +28,7 @@ async def webhook_bot(
     bot = BotProcess.in_dir(
         stub,
         tmp_path,
-        {
-            "WEBHOOK_URL": url,
-            "WEBHOOK_SECRET": SECRET,
-            "PORT": str(port),
-            "WEBHOOK_LISTEN": "127.0.0.1",
-            **env,
-        },
+        {**webhook_env(port, SECRET, "/telegram/updates"), **env},
     )
     try:
         await bot.start()

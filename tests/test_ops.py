@@ -22,7 +22,7 @@ from bot.ops import POLL_STALE_SECONDS, Endpoints, Readiness
 from bot.storage import open_storage
 from flows.dialogue import Dialogue
 from flows.schema import Content
-from tests.bot_harness import BotProcess, free_port, running_bot
+from tests.bot_harness import BotProcess, free_port, running_bot, webhook_env
 from tests.chat_double import DialogueUser
 from tests.stub_bot_api import FaultKind, FaultRule, StubBotApi
 
@@ -262,13 +262,7 @@ async def test_a_webhook_bot_is_ready_once_telegram_has_its_webhook(
     bot = BotProcess.in_dir(
         stub,
         tmp_path,
-        {
-            "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
-            "WEBHOOK_SECRET": "s3cret-for-tests",
-            "PORT": str(port),
-            "WEBHOOK_LISTEN": "127.0.0.1",
-            "METRICS_PORT": str(metrics_port),
-        },
+        {**webhook_env(port, "s3cret-for-tests"), "METRICS_PORT": str(metrics_port)},
     )
     user = stub.user(8104, "Uma")
     try:
@@ -291,12 +285,7 @@ async def test_the_webhook_port_answers_the_endpoints_without_the_secret(
     bot = BotProcess.in_dir(
         stub,
         tmp_path,
-        {
-            "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
-            "WEBHOOK_SECRET": "s3cret-for-tests",
-            "PORT": str(port),
-            "WEBHOOK_LISTEN": "127.0.0.1",
-        },
+        webhook_env(port, "s3cret-for-tests"),
     )
     user = stub.user(8105, "Vera")
     try:

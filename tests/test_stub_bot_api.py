@@ -8,7 +8,7 @@ import socket
 import struct
 import time
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -937,8 +937,17 @@ async def webhook_receiver(
         await app.process_update(Update.de_json(await request.json(), app.bot))
         return web.Response()
 
+    async with serving(receive, port, "/telegram"):
+        yield
+
+
+@asynccontextmanager
+async def serving(
+    receive: Callable[[web.Request], Awaitable[web.StreamResponse]], port: int, path: str
+) -> AsyncIterator[None]:
+    """An HTTP server on 127.0.0.1:port whose POSTs to path go to receive."""
     server = web.Application()
-    server.router.add_post("/telegram", receive)
+    server.router.add_post(path, receive)
     runner = web.AppRunner(server)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
@@ -1013,20 +1022,12 @@ async def test_a_call_in_a_webhook_answer_is_run_as_telegram_runs_it(stub: StubB
         await request.read()
         return web.json_response(next(replies))
 
-    server = web.Application()
-    server.router.add_post("/hook", receive)
-    runner = web.AppRunner(server)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        async with stub.bot() as bot:
-            await bot.set_webhook(f"http://127.0.0.1:{port}/hook")
-            user = stub.user(1002, "Bo")
-            assert (await user.send("hello")).texts == ["from the answer"]
-            await user.send("again", expect_no_reply=True)
-            await user.send("and again", expect_no_reply=True)
-    finally:
-        await runner.cleanup()
+    async with serving(receive, port, "/hook"), stub.bot() as bot:
+        await bot.set_webhook(f"http://127.0.0.1:{port}/hook")
+        user = stub.user(1002, "Bo")
+        assert (await user.send("hello")).texts == ["from the answer"]
+        await user.send("again", expect_no_reply=True)
+        await user.send("and again", expect_no_reply=True)
     assert stub.stats.webhook_reply_calls == {"sendMessage": 1, "answerCallbackQuery": 1}
     assert stub.stats.requests_by_method["sendMessage"] == 0
     sent = stub.calls_to("sendMessage")

@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from bot.config import DEFAULT_PORT, ConfigError, Settings
-from tests.bot_harness import BotProcess, free_port, run_until_exit
+from tests.bot_harness import BotProcess, free_port, run_until_exit, webhook_env
 from tests.databases import stored_state
 from tests.stub_bot_api import FakeUser, StubBotApi
 from tests.test_ops import get, samples, value
@@ -64,12 +64,7 @@ async def test_webhook_mode_takes_updates_only_with_the_secret(
         stub,
         database_url,
         tmp_path / "bot.log",
-        extra_env={
-            "WEBHOOK_URL": url,
-            "WEBHOOK_SECRET": SECRET,
-            "PORT": str(port),
-            "WEBHOOK_LISTEN": "127.0.0.1",
-        },
+        extra_env=webhook_env(port, SECRET, "/telegram/updates"),
     )
     user = stub.user(6001, "Nia")
     try:
@@ -163,13 +158,7 @@ async def test_in_webhook_mode_a_tap_s_callback_answer_rides_on_the_webhook_answ
         stub,
         f"sqlite:///{tmp_path / 'state.sqlite3'}",
         tmp_path / "bot.log",
-        extra_env={
-            "WEBHOOK_URL": f"http://127.0.0.1:{port}/hook",
-            "WEBHOOK_SECRET": SECRET,
-            "PORT": str(port),
-            "WEBHOOK_LISTEN": "127.0.0.1",
-            "METRICS_PORT": str(metrics_port),
-        },
+        extra_env={**webhook_env(port, SECRET), "METRICS_PORT": str(metrics_port)},
     )
     user = stub.user(6003, "Lia")
     try:
