@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.conversation import Conversation
 from bot.delivery import deliver
 from bot.indexer import Indexer, cache_dir
-from bot.metrics import Metrics
+from bot.metrics import METRICS, Metrics
 from bot.ops import ENDPOINTS, Endpoints, OpsServer, Readiness
 from bot.processor import PerChatUpdateProcessor
 from bot.profile import sync_profile
@@ -105,7 +105,7 @@ def build_application(settings: Settings, content: Content) -> Application:
     )
     application.bot_data[handlers.LOG_KEY] = token
     application.bot_data[handlers.UPLOADS] = {}
-    application.bot_data[handlers.METRICS] = metrics
+    application.bot_data[METRICS] = metrics
     webhook = bool(settings.webhook_url)
     readiness = Readiness(storage, metrics, webhook, application.bot if webhook else None)
     endpoints = application.bot_data[ENDPOINTS] = Endpoints(metrics, readiness)

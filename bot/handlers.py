@@ -25,7 +25,7 @@ from telegram.ext import (
 from bot.conversation import Conversation
 from bot.delivery import answer, deliver, to_markup
 from bot.logs import chat_ref, forget_chat_ref
-from bot.metrics import Metrics
+from bot.metrics import METRICS, Metrics
 from flows.dialogue import COMMANDS, Dialogue
 from flows.replies import Outcome
 from flows.state import ChatState, Person
@@ -35,7 +35,6 @@ log = logging.getLogger("bot.updates")
 CONVERSATION = "conversation"
 LOG_KEY = "log_key"
 UPLOADS = "uploads"
-METRICS = "metrics"
 
 # Handler groups run in order; the counting one sees every update first.
 COUNTING_GROUP = -2

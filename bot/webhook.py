@@ -34,8 +34,7 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.delivery import answering_a_webhook
-from bot.handlers import METRICS
-from bot.metrics import Metrics
+from bot.metrics import METRICS, Metrics
 from bot.ops import ENDPOINTS, Endpoints
 from bot.polling import HANDLED_UPDATE_TYPES
 from bot.updates import parse_update
