@@ -78,6 +78,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="run each bot this many times per mode, taking turns, and report each figure's "
         "median (capacity figures move by about 20%% from run to run on a shared machine)",
     )
+    parser.add_argument(
+        "--webhook",
+        action="store_true",
+        help="the stub POSTs updates to each bot's webhook (bot/webhook.py) instead of being "
+        "polled; the echo floors answer taps with a request, the bot in the webhook's answer",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--profile",
@@ -128,6 +134,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> list[RunResult]:
                 typed_questions=args.mix == "typed",
                 measure_questions=mode.name == "capacity",
                 run=round_ + 1,
+                webhook=args.webhook,
             )
             failed = [r for r in result.runs if r.error]
             for run_ in failed[:3]:

@@ -10,10 +10,15 @@ what python-telegram-bot and the round trips cost on their own.
 ECHO_TRANSPORT picks the HTTP client: `httpx`, PTB as shipped (the default), or `aiohttp`,
 the bot's own transport (bot/requests.py, built the same way as bot/app.py builds it), so
 the bot's ratios to that floor are what our own code costs.
+
+With WEBHOOK_URL set (python -m bench --webhook), it takes its updates from the bot's own
+webhook server (bot/webhook.py; PTB's needs tornado, which the project does not ship) and
+answers each tap with a request of its own, as PTB's CallbackQuery.answer does.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 
@@ -77,7 +82,14 @@ def main() -> int:
         print(f"ECHO_TRANSPORT must be one of {', '.join(TRANSPORTS)}", file=sys.stderr)
         return 2
     application = build_echo_application(settings, transport)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    if settings.webhook_url:
+        # Imported here: the webhook server brings much of the bot with it, which the polling
+        # floor must not carry in its memory.
+        from bot import lifecycle
+
+        asyncio.run(lifecycle.run(application, settings, (), check_storage=lambda: None))
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from bench.configs import Bot, Mode
 from bench.journeys import TYPED_QUESTIONS, UserRun, run_user, sent, with_typed_questions
 from bench.processes import BotUnderTest, Profiler
+from tests.bot_harness import free_port, webhook_env
 from tests.stub_bot_api import (
     BotMessage,
     LoopLagMonitor,
@@ -27,6 +28,7 @@ STARTUP_LIMIT = 60.0
 # Each typed question is asked this many times in a row to measure its CPU cost: /proc counts
 # CPU in 10 ms ticks, so 40 asks resolve a quarter of a millisecond per question.
 QUESTION_REPEATS = 40
+WEBHOOK_SECRET = "bench-webhook-secret"
 
 
 class BenchStub(StubBotApi):
@@ -78,16 +80,20 @@ class RunResult:
     too_many_requests: int
     retry_after_ignored: int
     violations: int
+    requests_by_method: dict[str, int]  # Bot API requests the stub received, whole run
+    calls_in_webhook_answers: dict[str, int]  # calls made in answers to webhook POSTs
     notes: list[str] = field(default_factory=list)
 
 
 async def start_up_seconds(stub: StubBotApi, bot: BotUnderTest) -> float:
     """Start the bot; seconds from spawning it to its first getUpdates arriving at the stub
-    (which follows deleteWebhook, what BotProcess.start waits for, at once)."""
+    (which follows deleteWebhook, what BotProcess.start waits for, at once), or in webhook
+    mode to its webhook being set and served (what BotProcess.start waits for)."""
     await bot.start(wait_seconds=STARTUP_LIMIT)
-    async with asyncio.timeout(STARTUP_LIMIT):
-        while not stub.stats.requests_by_method.get("getUpdates"):  # noqa: ASYNC110 - a counter
-            await asyncio.sleep(0.001)
+    if bot.webhook_port is None:
+        async with asyncio.timeout(STARTUP_LIMIT):
+            while not stub.stats.requests_by_method.get("getUpdates"):  # noqa: ASYNC110
+                await asyncio.sleep(0.001)
     return time.monotonic() - bot.spawned_at
 
 
@@ -130,8 +136,10 @@ async def run_once(
     typed_questions: bool = False,
     measure_questions: bool = False,
     run: int = 1,
+    webhook: bool = False,
 ) -> RunResult:
-    """One bot under one mode's load; `run` numbers repeated runs (their files apart)."""
+    """One bot under one mode's load; `run` numbers repeated runs (their files apart).
+    webhook: the stub POSTs the updates to the bot's webhook instead of being polled."""
     label = f"{mode.name}-{target.name.replace('/', '-').replace(' ', '-')}"
     if run > 1:
         label = f"{label}-run{run}"
@@ -140,6 +148,8 @@ async def run_once(
     async with target.database(rundir) as database_url, BenchStub(reply_timeout) as stub:
         stub.flood_limits = mode.flood_limits
         env = {**target.env, **({} if mode.bot_rate_limit else {"BOT_RATE_LIMIT": "off"})}
+        if webhook:
+            env.update(webhook_env(free_port(), WEBHOOK_SECRET))
         journey = with_typed_questions(target.journey) if typed_questions else target.journey
         bot = BotUnderTest(stub, database_url, rundir / "bot.log", env, module=target.module)
         profiler = None
@@ -206,5 +216,7 @@ async def run_once(
             too_many_requests=stub.stats.too_many_requests_sent,
             retry_after_ignored=len(stub.retry_after_ignored),
             violations=len(stub.violations),
+            requests_by_method=dict(stub.stats.requests_by_method),
+            calls_in_webhook_answers=dict(stub.stats.webhook_reply_calls),
             notes=notes,
         )

@@ -84,6 +84,26 @@ async def test_a_small_run_measures_each_bot_process(tmp_path: Path, which: str)
     assert all(check.met for check in checks([row], 1000) if "finishes" in check.target)
 
 
+@pytest.mark.parametrize("which", ["careerpath/sqlite", "echo/aiohttp"])
+async def test_a_small_webhook_run_answers_taps_the_webhook_way(tmp_path: Path, which: str) -> None:
+    """--webhook: the stub POSTs the updates; the bot answers each tap in the webhook's
+    answer, the echo floor (PTB's way) with a request of its own."""
+    mode = modes(production_think=(1.0, 3.0))["capacity"]
+    target = next(b for b in bots(with_postgres=False) if b.name == which)
+    result = await run_once(mode, target, 3, tmp_path, reply_timeout=20, seed=1, webhook=True)
+    row = Row.of(result)
+    assert (row.finished, row.users, row.unanswered, row.violations) == (3, 3, 0, 0)
+    assert len(result.message_times) == 3 * UPDATES_PER_USER
+    assert result.startup_seconds > 0
+    taps = 3 * (UPDATES_PER_USER - 1)
+    answers = (
+        result.requests_by_method.get("answerCallbackQuery", 0),
+        result.calls_in_webhook_answers.get("answerCallbackQuery", 0),
+    )
+    assert answers == ((taps, 0) if target.is_floor else (0, taps))
+    assert "getUpdates" not in result.requests_by_method
+
+
 async def test_the_cpu_per_typed_question_is_measured_for_each_question(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
