@@ -264,9 +264,13 @@ class PairedRuns:
     pairs: list[tuple[Row, Row]]
 
     def median_ratio(self, figure: str) -> float:
-        return statistics.median(
-            getattr(row, figure) / getattr(floor, figure) for row, floor in self.pairs
-        )
+        """NaN when no pair has the figure (a run too short to measure it)."""
+        ratios = [
+            mine / theirs
+            for mine, theirs in ((getattr(r, figure), getattr(f, figure)) for r, f in self.pairs)
+            if theirs and not math.isnan(mine) and not math.isnan(theirs)
+        ]
+        return statistics.median(ratios) if ratios else math.nan
 
 
 def paired_runs(rows: list[Row]) -> list[PairedRuns]:

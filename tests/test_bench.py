@@ -189,6 +189,11 @@ def test_repeated_runs_show_each_run_s_ratios_to_the_floor_run_beside_it() -> No
         "  median of the runs' ratios: CPU/update ×1.20, p99 ×1.30, replies/s ×0.90"
     )
     assert run_by_run(_round(0.6, 0.5)) == "", "a single run has nothing to pair"
+    unmeasured = _round(0.6, 0.5) + _round(0.6, 0.0)
+    unmeasured[0] = dataclasses.replace(unmeasured[0], replies_per_second=math.nan)
+    assert run_by_run(unmeasured).splitlines()[-1] == (
+        "  median of the runs' ratios: CPU/update ×1.20, p99 ×1.30, replies/s ×0.90"
+    ), "a pair without the figure is left out"
 
 
 def test_repeated_runs_are_checked_on_the_median_of_their_paired_ratios() -> None:
