@@ -4,6 +4,7 @@ benchmark reads about it from /proc (Linux): CPU time and peak memory. And py-sp
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
@@ -13,6 +14,8 @@ from pathlib import Path
 from tests.bot_harness import BotProcess
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# How long settled_cpu_seconds waits for the bot's threads to stop running.
+SETTLE_SECONDS = 1.0
 
 
 class BotUnderTest(BotProcess):
@@ -41,6 +44,28 @@ class BotUnderTest(BotProcess):
             except FileNotFoundError:  # the thread ended while we listed them
                 continue
         return total_ns / 1e9
+
+    async def settled_cpu_seconds(self) -> float:
+        """thread_cpu_seconds once none of the process's threads is running. The kernel
+        brings a thread's count up to date only when it stops running (or at a tick), so
+        read while the bot was still finishing an update (sending its reply, asking for
+        the next one), one typed question read 0 ms and the next one both questions'
+        CPU."""
+        with contextlib.suppress(TimeoutError):  # a thread that never stops: read it as is
+            async with asyncio.timeout(SETTLE_SECONDS):
+                while self._running():  # noqa: ASYNC110 - /proc has nothing to wait on
+                    await asyncio.sleep(0.0002)
+        return self.thread_cpu_seconds()
+
+    def _running(self) -> bool:
+        for task in Path(f"/proc/{self.pid}/task").iterdir():
+            try:
+                state = (task / "stat").read_text().rpartition(")")[2].split()[0]
+            except FileNotFoundError:  # the thread ended while we listed them
+                continue
+            if state == "R":
+                return True
+        return False
 
     def peak_rss_bytes(self) -> int:
         """The most resident memory the process has had so far."""

@@ -107,9 +107,9 @@ async def question_cpu_ms(stub: StubBotApi, bot: BotUnderTest) -> list[float]:
     costs = []
     for question in TYPED_QUESTIONS:
         for _ in range(QUESTION_REPEATS):
-            before = bot.thread_cpu_seconds()
+            before = await bot.settled_cpu_seconds()
             await user.send(question, until=sent)
-            costs.append(1000 * (bot.thread_cpu_seconds() - before))
+            costs.append(1000 * (await bot.settled_cpu_seconds() - before))
     return costs
 
 
