@@ -278,9 +278,10 @@ def paired_runs(rows: list[Row]) -> list[PairedRuns]:
     found = []
     for mode in dict.fromkeys(row.mode for row in rows):
         in_mode = [row for row in rows if row.mode == mode]
-        floor_name = _floor_name(in_mode)
-        if floor_name is None:
+        floor = _floor(in_mode)
+        if floor is None:
             continue
+        floor_name = floor.bot
         floor_runs = [row for row in in_mode if row.bot == floor_name]
         for bot in dict.fromkeys(row.bot for row in in_mode if not row.is_floor):
             bot_runs = [row for row in in_mode if row.bot == bot]
@@ -312,12 +313,12 @@ def run_by_run(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def _floor_name(rows: list[Row]) -> str | None:
-    """The floor the targets are against: the echo on the bot's own transport if it ran."""
-    floors = [row.bot for row in rows if row.is_floor]
-    return next(
-        (name for name in floors if name.endswith("aiohttp")), floors[0] if floors else None
-    )
+def _floor(rows: Sequence[Row]) -> Row | None:
+    """Of one mode's rows, the floor the targets are against: the echo on the bot's own
+    transport (aiohttp) if it ran, else any floor."""
+    floors = [row for row in rows if row.is_floor]
+    ours = [row for row in floors if row.bot.endswith("aiohttp")]
+    return (ours or floors or [None])[0]
 
 
 @dataclass(frozen=True)
@@ -333,11 +334,9 @@ def checks(rows: list[Row], full_users: int, runs: list[Row] | None = None) -> l
     (`runs`, every run's row), the capacity ratios are the medians of the paired runs'
     ratios (PairedRuns), not the ratios of the medians."""
     paired = {(p.mode, p.bot): p for p in paired_runs(runs or [])}
+    modes = dict.fromkeys(row.mode for row in rows)
     found: list[Check] = []
-    floors: dict[str, Row] = {}
-    for row in rows:
-        if row.is_floor and (row.mode not in floors or row.bot.endswith("aiohttp")):
-            floors[row.mode] = row
+    floors = {mode: _floor([row for row in rows if row.mode == mode]) for mode in modes}
     for row in (row for row in rows if not row.is_floor):
         where = f"{row.mode} {row.bot}"
         floor = floors.get(row.mode)
