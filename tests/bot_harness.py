@@ -139,10 +139,10 @@ class BotProcess:
     def in_dir(
         cls, stub: StubBotApi, directory: Path, extra_env: dict[str, str] | None = None
     ) -> BotProcess:
-        """`python -m bot` with its SQLite database (state.sqlite3) and its log (bot.log) in
+        """`python -m bot` with its SQLite database (SQLITE_FILE) and its log (bot.log) in
         directory, a test's tmp_path."""
         return cls(
-            stub, f"sqlite:///{directory / 'state.sqlite3'}", directory / "bot.log", extra_env
+            stub, f"sqlite:///{directory / cls.SQLITE_FILE}", directory / "bot.log", extra_env
         )
 
     @property

@@ -286,15 +286,7 @@ class StubBotApi(StubCore):
             if error.description == OTHER_GET_UPDATES and _client_gone(request):
                 return self._respond(body, status)  # an abandoned long poll, not a conflict
             self._note_error(method_name, call.params, chat_id, error, arrived_at)
-        chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
-        if chat is not None:
-            gap = chat.note_request(arrived_at, ok=status == 200)
-            if gap is not None:
-                self.quiet_tuning.pace.observe(gap, arrived_at)
-        if self.record_calls:
-            self.calls.append(
-                RecordedCall(method_name, call.params, call.files, arrived_at, status, body)
-            )
+        self._settle(call, chat_id, status, body)
         response = self._respond(body, status)
         cpu.pause()
         return response
@@ -310,31 +302,54 @@ class StubBotApi(StubCore):
         chat_id = self.chat_of_call(method_name.lower(), call.params)
         status, body = 200, None
         try:
-            handler = self._methods.get(method_name.lower())
-            if handler is None:
-                raise ApiError(404, NOT_FOUND)
-            result = handler(self, call)
-            if inspect.isawaitable(result):
-                result = await result
-            body = {"ok": True, "result": result}
+            body = {"ok": True, "result": await self._run_method(call)}
         except ApiError as error:
             status, body = error.error_code, error.payload()
             self._note_error(method_name, call.params, chat_id, error, call.arrived_at)
+        self._settle(call, chat_id, status, body, in_webhook_reply=True)
+
+    def _settle(
+        self,
+        call: ApiCall,
+        chat_id: int | str | None,
+        status: int,
+        body: Any,
+        *,
+        in_webhook_reply: bool = False,
+    ) -> None:
+        """After a call: its chat notes the request (which wakes its fake user) and the call
+        is recorded."""
         chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
-        if chat is not None:  # wakes the chat's fake user, as a request would
-            chat.note_request(call.arrived_at, ok=status == 200)
+        if chat is not None:
+            gap = chat.note_request(call.arrived_at, ok=status == 200)
+            if gap is not None:
+                self.quiet_tuning.pace.observe(gap, call.arrived_at)
         if self.record_calls:
             self.calls.append(
                 RecordedCall(
-                    method_name,
+                    call.method,
                     call.params,
-                    {},
+                    call.files,
                     call.arrived_at,
                     status,
                     body,
-                    in_webhook_reply=True,
+                    in_webhook_reply=in_webhook_reply,
                 )
             )
+
+    async def _run_method(self, call: ApiCall, cpu: _CpuClock | None = None) -> Any:
+        """The method's result; 404 for a method the stub does not know."""
+        handler = self._methods.get(call.method.lower())
+        if handler is None:
+            raise ApiError(404, NOT_FOUND)
+        result = handler(self, call)
+        if inspect.isawaitable(result):
+            if cpu is not None:
+                cpu.pause()
+            result = await result
+            if cpu is not None:
+                cpu.resume()
+        return result
 
     async def _process(
         self, request: web.Request, call: ApiCall, chat_id: int | str | None, cpu: _CpuClock
@@ -357,15 +372,7 @@ class StubBotApi(StubCore):
             cpu.pause()
             return await self._inject_fault(request, rule, call, chat_id)
         self.flood.consume(method, chat_id, connection, call.arrived_at)
-        handler = self._methods.get(method)
-        if handler is None:
-            raise ApiError(404, NOT_FOUND)
-        result = handler(self, call)
-        if inspect.isawaitable(result):
-            cpu.pause()
-            result = await result
-            cpu.resume()
-        return result
+        return await self._run_method(call, cpu)
 
     def _respond(self, body: Any, status: int) -> web.Response:
         try:
