@@ -21,6 +21,7 @@ import asyncpg
 import pytest
 
 from bot.storage import open_storage
+from bot.storage.sqlite import _LOAD as SQLITE_LOAD
 from flows.state import ChatState
 
 BACKENDS = ("sqlite", "postgresql")
@@ -78,6 +79,11 @@ async def database_for(backend: str, directory: os.PathLike[str]) -> AsyncIterat
             yield url
 
 
+# How long a test's read of a SQLite database waits for a lock (only a checkpoint that
+# resets the write-ahead log makes a WAL reader wait at all).
+READ_TIMEOUT_SECONDS = 10.0
+
+
 async def run_sql(database_url: str, statement: str) -> list[tuple[object, ...]]:
     """Run one statement and return its rows (no parameters, so the same text works on both
     backends)."""
@@ -93,7 +99,15 @@ async def run_sql(database_url: str, statement: str) -> list[tuple[object, ...]]
 
 
 async def stored_state(database_url: str, chat_id: int) -> ChatState | None:
-    """What the database holds for a chat, read the way the bot reads it."""
+    """What the database holds for a chat, read the way the bot reads it. SQLite: the bot's
+    own load statement and parser on a plain connection, not a whole storage, whose opening
+    checks the schema under the write lock: several tests' readers at once beside a busy
+    bot could wait out its busy timeout on a loaded machine ("database is locked")."""
+    if database_url.startswith("sqlite:///"):
+        path = database_url.removeprefix("sqlite:///")
+        with closing(sqlite3.connect(path, timeout=READ_TIMEOUT_SECONDS)) as connection:
+            rows = connection.execute(SQLITE_LOAD, (chat_id,)).fetchall()
+        return ChatState.from_json(rows[0][1], rows[0][0]) if rows else None
     storage = open_storage(database_url)
     await storage.open()
     try:
