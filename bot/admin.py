@@ -71,6 +71,7 @@ async def send_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     state = await storage.load(chat.id) or ChatState()
     language = dialogue.language(state, person_of(update))
     today = datetime.fromtimestamp(storage.now(), UTC).date()
+    await conversation.tallies.flush()  # what this process counted in the last seconds too
     report = build_report(await storage.tallies_since(first_day(today)), today)
     replies: list[Reply] = []
     try:

@@ -31,6 +31,7 @@ from bot.reminders import (
 )
 from bot.requests import RetryingRequest
 from bot.storage import Storage, open_storage
+from bot.tallies import FLUSH_SECONDS as TALLIES_FLUSH_SECONDS
 from flows.checkins import CheckinCalendar
 from flows.dialogue import Dialogue
 from flows.replies import Outcome
@@ -42,6 +43,7 @@ STORAGE = "storage"
 REQUESTS = "requests"
 OPS = "ops"
 RETENTION_JOB = "retention"
+TALLIES_JOB = "tallies"
 # The retention sweep runs a minute after start-up, then hourly (every replica runs it;
 # deleting twice is harmless).
 RETENTION_FIRST_SWEEP_SECONDS = 60
@@ -124,6 +126,9 @@ def build_application(settings: Settings, content: Content) -> Application:
     sweep = SHORT_DAY_SWEEP_SECONDS if short_day else SWEEP_SECONDS
     CheckinJobs(sender, _deliver_to, sweep).install(application.job_queue)
     application.job_queue.run_repeating(
+        write_tallies, interval=TALLIES_FLUSH_SECONDS, first=TALLIES_FLUSH_SECONDS, name=TALLIES_JOB
+    )
+    application.job_queue.run_repeating(
         forget_idle_chats,
         interval=RETENTION_SWEEP_SECONDS,
         first=RETENTION_FIRST_SWEEP_SECONDS,
@@ -146,6 +151,12 @@ def _deliver_to(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> Deliver:
         await deliver(context.bot, chat_id, outcome, None, context.bot_data[handlers.UPLOADS])
 
     return send
+
+
+async def write_tallies(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """What /stats counts, gathered since the last time (bot/tallies.py)."""
+    conversation: Conversation = context.bot_data[handlers.CONVERSATION]
+    await conversation.tallies.flush()
 
 
 async def forget_idle_chats(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -175,6 +186,8 @@ async def _on_shutdown(application: Application) -> None:
     ops: OpsServer | None = application.bot_data.get(OPS)
     if ops is not None:
         await ops.stop()
+    conversation: Conversation = application.bot_data[handlers.CONVERSATION]
+    await conversation.tallies.flush()
     storage: Storage = application.bot_data[STORAGE]
     await storage.close()
 

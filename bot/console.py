@@ -135,12 +135,14 @@ async def run_console(content: Content, database_url: str, stdin: TextIO, stdout
         language_code = os.environ.get("LANG", "en")[:2]
         # The typed-question index as the bot gets it: from the cache, else weighed in a child.
         dialogue = Dialogue(content, weigh=Indexer(cache_dir()))
-        console = Console(Conversation(dialogue, storage), stdout, language_code)
+        conversation = Conversation(dialogue, storage)
+        console = Console(conversation, stdout, language_code)
         await console.resume()
         console.say(console.words.intro)
         while line := await asyncio.to_thread(stdin.readline):
             if line.strip():
                 await console.handle(line.strip())
+                await conversation.tallies.flush()  # one person typing: nothing to gather
         console.say(f"{RULE}\n{console.words.goodbye}")
     finally:
         await storage.close()

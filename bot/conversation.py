@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 import secrets
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable
 
 from bot.storage import Storage
+from bot.tallies import DailyTallies, Tallies
 from flows.dialogue import Dialogue
 from flows.replies import Outcome
 from flows.state import ChatState
-
-log = logging.getLogger("bot.conversation")
 
 MAX_ATTEMPTS = 5
 # A chat with nothing stored starts its version count at a random point below this, so a
@@ -22,9 +19,6 @@ FIRST_VERSION_BELOW = 10**8
 
 class ConflictError(Exception):
     """Another process kept changing this chat's state; the step was not applied."""
-
-
-Tallies = Sequence[tuple[str, str]]
 
 
 class Conversation:
@@ -37,27 +31,17 @@ class Conversation:
         """on_tallies: told of each step's tallies as well (the /metrics funnel)."""
         self.dialogue = dialogue
         self.storage = storage
-        self.on_tallies = on_tallies
+        self.tallies = DailyTallies(storage, on_tallies)
 
     async def step(self, chat_id: int, apply: Callable[[ChatState], Outcome]) -> Outcome:
         """Apply a step and commit its state, with the check-ins it schedules or stops (or
         the erasure it asks for), before returning, so nothing the user sees acknowledged
-        can be lost; then add the step's tallies for today."""
+        can be lost; then count the step's tallies for today (written within seconds, see
+        bot/tallies.py)."""
         outcome = await self._apply(chat_id, apply)
         if outcome.tallies:
-            await self._add_tallies(outcome.tallies)
-            if self.on_tallies is not None:
-                self.on_tallies(outcome.tallies)
+            self.tallies.add(outcome.tallies)
         return outcome
-
-    async def _add_tallies(self, tallies: tuple[tuple[str, str], ...]) -> None:
-        """Counts are for improving the content, not for the user: one that cannot be
-        stored is logged (without its labels) and the reply still goes out."""
-        day = datetime.fromtimestamp(self.storage.now(), UTC).strftime("%Y-%m-%d")
-        try:
-            await self.storage.add_tallies(day, tallies)
-        except Exception as error:
-            log.warning("could not add %d tallies: %s", len(tallies), type(error).__name__)
 
     async def _apply(self, chat_id: int, apply: Callable[[ChatState], Outcome]) -> Outcome:
         """When another process wrote first, the step is re-applied to the fresh state,

@@ -256,12 +256,11 @@ async def test_retention_spares_chats_waiting_for_a_check_in(
 
 
 async def test_tallies_add_up_per_day_metric_and_label(storage: Storage) -> None:
-    await storage.add_tallies("2026-11-25", [("ask", "salary.pay"), ("ask", "no_match")])
-    await storage.add_tallies("2026-11-26", [("ask", "salary.pay")])
-    await storage.add_tallies(
-        "2026-11-26", [("ask", "salary.pay"), ("ask", "salary.pay"), ("start", "")]
-    )
-    await storage.add_tallies("2026-11-26", [])  # nothing to count: nothing changes
+    await storage.add_tallies("2026-11-25", {("ask", "salary.pay"): 1, ("ask", "no_match"): 1})
+    await storage.add_tallies("2026-11-26", {("ask", "salary.pay"): 1})
+    await storage.add_tallies("2026-11-26", {("ask", "salary.pay"): 2, ("start", ""): 1})
+    await storage.add_tallies("2026-11-26", {})  # nothing to count: nothing changes
+    await storage.add_tallies("2026-11-26", {("ask", "certs.cpc"): 0})  # nor a zero
     assert await storage.tallies_since("2026-11-26") == [
         ("2026-11-26", "ask", "salary.pay", 3),
         ("2026-11-26", "start", "", 1),
@@ -279,9 +278,9 @@ async def test_tallies_from_replicas_at_once_are_all_counted(database_url: str) 
     replicas = [open_storage(database_url) for _ in range(3)]
     await asyncio.gather(*(replica.open() for replica in replicas))
     try:
-        pairs = [("ask", "no_match"), ("ask", "certs.cpc")]
+        counts = {("ask", "no_match"): 1, ("ask", "certs.cpc"): 1}
         await asyncio.gather(
-            *(replica.add_tallies("2026-11-26", pairs) for replica in replicas for _ in range(5))
+            *(replica.add_tallies("2026-11-26", counts) for replica in replicas for _ in range(5))
         )
         assert await replicas[0].tallies_since("2026-11-26") == [
             ("2026-11-26", "ask", "certs.cpc", 15),
@@ -293,7 +292,7 @@ async def test_tallies_from_replicas_at_once_are_all_counted(database_url: str) 
 
 async def test_forget_and_retention_leave_the_tallies(storage: Storage, clock: FakeClock) -> None:
     assert await storage.save(1, ChatState(version=1), expected_version=None)
-    await storage.add_tallies("2026-11-26", [("ask", "no_match")])
+    await storage.add_tallies("2026-11-26", {("ask", "no_match"): 1})
     await storage.forget(1)
     clock.now += 400 * DAY
     await storage.forget_idle(DAY)

@@ -115,9 +115,9 @@ class Storage(ABC):
         """Delete a check-in that was sent, if the claim `token` still holds it."""
 
     @abstractmethod
-    async def add_tallies(self, day: str, tallies: Sequence[tuple[str, str]]) -> None:
-        """Count one more of each (metric, label) on day ('YYYY-MM-DD', UTC); a pair given
-        twice counts twice. Nothing about the chat is stored with them."""
+    async def add_tallies(self, day: str, counts: Mapping[tuple[str, str], int]) -> None:
+        """Add each (metric, label)'s count to its tally for day ('YYYY-MM-DD', UTC), all or
+        none of them. Nothing about any chat is stored with them."""
 
     @abstractmethod
     async def tallies_since(self, day: str) -> list[tuple[str, str, str, int]]:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -234,8 +233,8 @@ class PostgresStorage(Storage):
             token,
         )
 
-    async def add_tallies(self, day: str, tallies: Sequence[tuple[str, str]]) -> None:
-        counted = Counter(tallies)
+    async def add_tallies(self, day: str, counts: Mapping[tuple[str, str], int]) -> None:
+        counted = {pair: n for pair, n in counts.items() if n}
         if not counted:
             return
         # Sorted, so two processes adding the same pairs lock the rows in the same order.

@@ -9,8 +9,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -384,8 +383,8 @@ class SqliteStorage(Storage):
                 (chat_id, day, token),
             )
 
-    async def add_tallies(self, day: str, tallies: Sequence[tuple[str, str]]) -> None:
-        counted = Counter(tallies)
+    async def add_tallies(self, day: str, counts: Mapping[tuple[str, str], int]) -> None:
+        counted = {pair: n for pair, n in counts.items() if n}
         if not counted:
             return
         rows = ", ".join(["(?, ?, ?, ?)"] * len(counted))  # one statement: one transaction
