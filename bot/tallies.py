@@ -19,7 +19,7 @@ from bot.storage import Storage
 log = logging.getLogger(__name__)
 
 # How often python -m bot writes what it gathered (bot/app.py); /stats writes it first too.
-FLUSH_SECONDS = 5.0
+FLUSH_SECONDS = 2.0
 # Kinds of (day, metric, label) kept while the database refuses them; beyond it the new ones
 # are dropped (and logged), so a database down for days cannot grow the process without end.
 MAX_WAITING = 10_000
