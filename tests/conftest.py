@@ -32,6 +32,26 @@ def pytest_collection() -> Iterator[object]:
         sys.dont_write_bytecode = dont_write
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put the tests marked slow where each xdist worker starts, one to a worker in turn.
+    Worksteal gives each worker an even, contiguous share of the list and takes work for
+    idle workers from the ends of those shares, so a slow test near the end of a share
+    started last and held the whole run up by its length (every worker collects, in the
+    same order, so this runs in each)."""
+    workers = getattr(config, "workerinput", {}).get("workercount", 0)
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if workers < 2 or not slow:
+        return
+    ordered = [item for item in items if not item.get_closest_marker("slow")]
+    share = len(items) / workers
+    places = sorted(
+        (int(turn % workers * share) + turn // workers, turn) for turn in range(len(slow))
+    )
+    for place, turn in places:  # in order, so no later insert moves an earlier one
+        ordered.insert(place, slow[turn])
+    items[:] = ordered
+
+
 @pytest.fixture(scope="session")
 def content() -> Content:
     return load_content()

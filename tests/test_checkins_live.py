@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from bot.reminders import SHORT_DAY_SWEEP_SECONDS
 from bot.storage import open_storage
 from bot.storage.base import Reminder
@@ -64,6 +66,7 @@ async def wait_past(unix_time: float) -> None:
         await asyncio.sleep(min(0.05, max(0.0, unix_time - time.time()) + 0.001))
 
 
+@pytest.mark.slow
 async def test_check_ins_survive_kill_and_restart_without_loss_or_duplicate(
     stub: StubBotApi, database_url: str, tmp_path: Path
 ) -> None:
@@ -119,6 +122,7 @@ async def test_check_ins_survive_kill_and_restart_without_loss_or_duplicate(
     assert stub.token not in bot.log()
 
 
+@pytest.mark.slow
 async def test_forget_stops_the_check_ins(
     stub: StubBotApi, database_url: str, tmp_path: Path
 ) -> None:

@@ -9,6 +9,8 @@ import os
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.storage import open_storage
 from flows.quiz import RESULT
 from flows.schema import Content
@@ -93,6 +95,7 @@ async def check_the_dialogue_resumes(user: FakeUser, database_url: str, by_comma
     assert question_on_screen(user) == expected, "the screen shows where the database is"
 
 
+@pytest.mark.slow
 async def test_kill_9_mid_quiz_loses_no_acknowledged_answer(
     stub: StubBotApi, content: Content, database_url: str, tmp_path: Path
 ) -> None:

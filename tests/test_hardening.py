@@ -18,6 +18,7 @@ MEDIA_NOTE = "I can only read buttons and text."
 # ---- every input gets a sensible outcome ---------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_abuse_catalogue_mid_quiz_leaves_the_quiz_answerable(
     stub: StubBotApi, bot: None
 ) -> None:

@@ -91,6 +91,7 @@ async def test_an_unparseable_update_leaves_no_content_even_at_error_level(
     assert len(log) < 2000, "a quiet log at ERROR"
 
 
+@pytest.mark.slow
 async def test_sigterm_with_hundreds_waiting_leaves_the_rest_to_the_next_process(
     stub: StubBotApi, tmp_path: Path
 ) -> None:

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from tests.bot_harness import BotProcess, free_port, webhook_env
 from tests.stub_bot_api import StubBotApi
@@ -103,6 +104,7 @@ async def dribble_headers(port: int, give_up_at: float) -> bool:
         writer.close()
 
 
+@pytest.mark.slow
 async def test_slow_clients_are_timed_out_and_cannot_starve_telegram(
     stub: StubBotApi, tmp_path: Path
 ) -> None:

@@ -38,6 +38,7 @@ async def test_a_token_telegram_refuses_is_explained_and_exits_2(
     assert "Traceback" not in output and "Unclosed" not in output and wrong not in output
 
 
+@pytest.mark.slow
 async def test_an_unreachable_bot_api_is_explained_and_exits_2(tmp_path: Path) -> None:
     closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": "123456:ABC", "TELEGRAM_API_URL": closed}
