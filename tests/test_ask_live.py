@@ -54,6 +54,7 @@ async def test_a_typed_question_is_answered_and_only_counted(
     stored = await run_sql(database_url, "SELECT state FROM chats")
     assert all("coders" not in str(state) for (state,) in stored), "what was typed is not kept"
     stub.assert_no_violations()
+    assert not stub.unanswered_callback_queries(), "every callback query must be answered"
 
 
 async def test_a_running_bot_writes_its_tallies_within_seconds(
