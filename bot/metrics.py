@@ -23,9 +23,9 @@ from flows.stats import (
 )
 from flows.stats.report import as_event
 
-# Handler latency buckets (seconds): a step is a load, a save and one or two Bot API calls.
 # Where the Application keeps its Metrics (application.bot_data).
 METRICS = "metrics"
+# Handler latency buckets (seconds): a step is a load, a save and one or two Bot API calls.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 CHECKIN_EVENTS = ("due", "sent", "failed")
 # What typed text came to (flows/ask), as the outcome label of careerpath_typed_questions.
