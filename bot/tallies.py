@@ -34,16 +34,17 @@ class DailyTallies:
         """on_tallies: told of each step's tallies as they come (the /metrics funnel)."""
         self.storage = storage
         self.on_tallies = on_tallies
-        self._waiting: Counter[tuple[str, str, str]] = Counter()
+        # Per UTC day, the counts of (metric, label) not yet written.
+        self._waiting: dict[str, Counter[tuple[str, str]]] = {}
         self._dropped = 0
 
     def add(self, tallies: Tallies) -> None:
         """One more of each (metric, label) for today (UTC), to be written at the next flush."""
         day = datetime.fromtimestamp(self.storage.now(), UTC).strftime("%Y-%m-%d")
-        for metric, label in tallies:
-            key = (day, metric, label)
-            if key in self._waiting or len(self._waiting) < MAX_WAITING:
-                self._waiting[key] += 1
+        counts = self._waiting.setdefault(day, Counter())
+        for pair in tallies:
+            if pair in counts or self._kinds() < MAX_WAITING:
+                counts[pair] += 1
             else:
                 self._dropped += 1
         if self.on_tallies is not None:
@@ -52,7 +53,10 @@ class DailyTallies:
     @property
     def waiting(self) -> int:
         """How many tallies are gathered and not yet written."""
-        return self._waiting.total()
+        return sum(counts.total() for counts in self._waiting.values())
+
+    def _kinds(self) -> int:
+        return sum(len(counts) for counts in self._waiting.values())
 
     async def flush(self) -> None:
         """Write what was gathered, a day at a time. What the database refuses is kept for
@@ -60,14 +64,10 @@ class DailyTallies:
         if self._dropped:
             log.warning("dropped %d tallies: too many waiting to be written", self._dropped)
             self._dropped = 0
-        gathered, self._waiting = self._waiting, Counter()
-        by_day: dict[str, Counter[tuple[str, str]]] = {}
-        for (day, metric, label), count in gathered.items():
-            by_day.setdefault(day, Counter())[(metric, label)] += count
-        for day, counts in sorted(by_day.items()):
+        gathered, self._waiting = self._waiting, {}
+        for day, counts in sorted(gathered.items()):
             try:
                 await self.storage.add_tallies(day, counts)
             except Exception as error:
                 log.warning("could not add %d tallies: %s", counts.total(), type(error).__name__)
-                for (metric, label), count in counts.items():
-                    self._waiting[(day, metric, label)] += count
+                self._waiting.setdefault(day, Counter()).update(counts)
