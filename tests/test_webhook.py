@@ -154,11 +154,8 @@ async def test_in_webhook_mode_a_tap_s_callback_answer_rides_on_the_webhook_answ
     """Telegram runs a Bot API call given in the answer to its webhook POST: a tap's
     callback answer goes there, toast included, instead of a request of its own."""
     port, metrics_port = free_port(), free_port()
-    bot = BotProcess(
-        stub,
-        f"sqlite:///{tmp_path / 'state.sqlite3'}",
-        tmp_path / "bot.log",
-        extra_env={**webhook_env(port, SECRET), "METRICS_PORT": str(metrics_port)},
+    bot = BotProcess.in_dir(
+        stub, tmp_path, {**webhook_env(port, SECRET), "METRICS_PORT": str(metrics_port)}
     )
     user = stub.user(6003, "Lia")
     try:
