@@ -10,15 +10,12 @@ import asyncio
 import os
 import sys
 
-from telegram.error import InvalidToken, NetworkError
-
-from bot.app import build_application, serve
 from bot.config import REFUSED_TOKEN, UNREACHABLE_API, ConfigError, Settings
-from bot.console import run_console
 from bot.errors import init_sentry
 from bot.logs import configure_logging
 from bot.storage import StorageError
 from flows.content import ContentError, load_content
+from flows.schema import Content
 
 # Exit code for a bot that cannot start as configured (missing token, invalid content...).
 EXIT_CONFIG = 2
@@ -57,20 +54,40 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONFIG
     try:
         if args.console:
-            asyncio.run(run_console(content, settings.database_url, sys.stdin, sys.stdout))
-        else:
-            serve(build_application(settings, content), settings)
+            return _run_console(content, settings)
+        return _serve(content, settings)
     except StorageError as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
+    except (KeyboardInterrupt, BrokenPipeError):  # Ctrl-C, or `... --console | head`
+        return 0
+
+
+# The two modes import what they run only once chosen: python-telegram-bot, aiohttp and
+# the rest of the serving stack are half a start's CPU, which the console never uses and
+# a configuration error need not wait for.
+
+
+def _run_console(content: Content, settings: Settings) -> int:
+    from bot.console import run_console
+
+    asyncio.run(run_console(content, settings.database_url, sys.stdin, sys.stdout))
+    return 0
+
+
+def _serve(content: Content, settings: Settings) -> int:
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import build_application, serve
+
+    try:
+        serve(build_application(settings, content), settings)
     except InvalidToken:
         print(REFUSED_TOKEN, file=sys.stderr)
         return EXIT_CONFIG
     except NetworkError as error:  # only start-up gives up on the network; polling retries
         print(UNREACHABLE_API.format(api_url=settings.api_url, problem=error), file=sys.stderr)
         return EXIT_CONFIG
-    except (KeyboardInterrupt, BrokenPipeError):  # Ctrl-C, or `... --console | head`
-        return 0
     return 0
 
 

@@ -9,8 +9,6 @@ import sys
 import time
 import traceback
 
-from telegram import TelegramObject
-
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -73,7 +71,9 @@ class NoUserObjects(logging.Filter):
 
 
 def _described(arg: object) -> object:
-    if isinstance(arg, TelegramObject):
+    # Telegram's library is not loaded by the console, and then no Telegram object exists.
+    telegram = sys.modules.get("telegram")
+    if telegram is not None and isinstance(arg, telegram.TelegramObject):
         update_id = getattr(arg, "update_id", None)
         return f"<{type(arg).__name__}{f' update_id={update_id}' if update_id else ''}>"
     if isinstance(arg, BaseException):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import sys
@@ -85,20 +86,45 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-async def run_until_exit(env: dict[str, str], wait_seconds: float = 30.0) -> tuple[int, str]:
+async def run_until_exit(
+    env: dict[str, str],
+    wait_seconds: float = 30.0,
+    args: tuple[str, ...] = (),
+    python_options: tuple[str, ...] = (),
+    stdin: bytes = b"",
+) -> tuple[int, str]:
     """Run `python -m bot` with exactly this environment; its exit code and output."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
+        *python_options,
         "-m",
         "bot",
+        *args,
         cwd=PROJECT_ROOT,
         env=env,
+        stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
-    output, _ = await asyncio.wait_for(process.communicate(), wait_seconds)
+    output, _ = await asyncio.wait_for(process.communicate(stdin), wait_seconds)
     assert process.returncode is not None
     return process.returncode, output.decode(errors="replace")
+
+
+# What only serving Telegram needs: about half of `python -m bot`'s start-up CPU.
+TELEGRAM_STACK = frozenset({"telegram", "aiohttp", "httpx", "apscheduler", "prometheus_client"})
+
+
+async def packages_imported(
+    env: dict[str, str], args: tuple[str, ...] = (), stdin: bytes = b""
+) -> tuple[int, set[str]]:
+    """Run `python -m bot` as run_until_exit does, with Python's own import log on
+    (-X importtime); its exit code and the top-level packages it imported."""
+    code, output = await run_until_exit(
+        env, args=args, python_options=("-X", "importtime"), stdin=stdin
+    )
+    imported = re.findall(r"^import time:\s+\d+ \|\s+\d+ \| +([\w.]+)$", output, re.M)
+    return code, {name.split(".")[0] for name in imported}
 
 
 class BotProcess:

@@ -8,29 +8,33 @@ import re
 import sys
 from pathlib import Path
 
-from tests.bot_harness import PROJECT_ROOT
+from tests.bot_harness import PROJECT_ROOT, TELEGRAM_STACK, packages_imported
 from tests.quiz_routes import HEADLINES
 
 # The coding route by button number (answers are listed first, in content order).
 CODING_BY_NUMBER = ["1", "1", "3", "1", "3", "3", "1", "3", "1", "2"]
 
 
-async def console(
-    lines: list[str], database: Path, lang: str = "en_US.UTF-8", cwd: Path = PROJECT_ROOT
-) -> tuple[int, str]:
+def console_env(database: Path, lang: str = "en_US.UTF-8") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
     env.update(
         DATABASE_URL=f"sqlite:///{database}",
         LANG=lang,
         TELEGRAM_API_URL="http://127.0.0.1:9",
     )  # nothing listens: no network is used
+    return env
+
+
+async def console(
+    lines: list[str], database: Path, lang: str = "en_US.UTF-8", cwd: Path = PROJECT_ROOT
+) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         "--console",
         cwd=cwd,
-        env=env,
+        env=console_env(database, lang),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
@@ -133,3 +137,12 @@ async def test_the_console_answers_typed_questions(tmp_path: Path) -> None:
     assert "[1] 📖 Read the full page" in output
     assert "Page 1 of" in output, "its button opens the page"
     assert "[1] 📖 Leer la página completa" in output, "a Spanish question, a Spanish answer"
+
+
+async def test_the_console_starts_without_the_telegram_stack(tmp_path: Path) -> None:
+    """The README's demo: it talks to no Telegram, so it loads none of what serving needs."""
+    env = console_env(tmp_path / "demo.sqlite3")
+    code, packages = await packages_imported(env, ("--console",), stdin=b"/start\n1\n")
+    assert code == 0
+    assert {"bot", "flows", "aiosqlite"} <= packages, "the probe sees what the process imports"
+    assert not packages & TELEGRAM_STACK

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot_harness import BotProcess, free_port, run_until_exit
+from tests.bot_harness import (
+    TELEGRAM_STACK,
+    BotProcess,
+    free_port,
+    packages_imported,
+    run_until_exit,
+)
 from tests.quiz_routes import HEADLINES, ROUTES
 from tests.stub_bot_api import FaultKind, FaultRule, StubBotApi
 
@@ -24,6 +30,14 @@ async def test_missing_token_explains_botfather_and_exits_2() -> None:
     assert "TELEGRAM_BOT_TOKEN" in output and "@BotFather" in output and "/newbot" in output
     assert "Traceback" not in output
     assert len(output.strip().splitlines()) == 1, "one paragraph"
+
+
+async def test_a_configuration_error_is_reported_before_the_telegram_stack_loads() -> None:
+    without_token = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    code, packages = await packages_imported(without_token)
+    assert code == 2
+    assert {"bot", "pydantic"} <= packages, "the probe sees what the process imports"
+    assert not packages & TELEGRAM_STACK, "the settings are read before anything heavy loads"
 
 
 async def test_a_token_telegram_refuses_is_explained_and_exits_2(
