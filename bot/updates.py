@@ -17,6 +17,7 @@ import re
 from typing import Any, Generic, TypeVar
 
 from telegram import Bot, CallbackQuery, Chat, Message, MessageEntity, TelegramObject, Update, User
+from telegram.constants import ChatType
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,15 @@ _PLAIN_MESSAGE_FIELDS = frozenset(
     {"message_id", "date", "chat", "from", "text", "entities", "edit_date"}
 )
 _PLAIN_QUERY_FIELDS = frozenset({"id", "from", "chat_instance", "message", "data"})
+# What a plain sender and a plain private chat have, each field its attribute as it comes;
+# anything else is PTB's to read (it keeps fields it doesn't know in api_kwargs).
+_PLAIN_USER_FIELDS = frozenset(
+    {"id", "is_bot", "first_name", "last_name", "username", "language_code", "is_premium"}
+)
+_PLAIN_CHAT_FIELDS = frozenset({"id", "type", "title", "username", "first_name", "last_name"})
+# The fields without which PTB's constructors refuse them.
+_USER_NEEDS = frozenset({"id", "first_name", "is_bot"})
+_CHAT_NEEDS = frozenset({"id", "type"})
 
 
 Built = TypeVar("Built", bound=TelegramObject)
@@ -79,6 +89,8 @@ _QUERIES: _Copies[CallbackQuery] = _Copies(
     CallbackQuery("", User(0, False, ""), ""),
     ("id", "from_user", "chat_instance", "message", "data"),
 )
+_USERS: _Copies[User] = _Copies(User(0, "", False), tuple(_USER_NEEDS))
+_CHATS: _Copies[Chat] = _Copies(Chat(0, Chat.PRIVATE), tuple(_CHAT_NEEDS))
 _UPDATES: _Copies[Update] = _Copies(Update(0), ("update_id",))
 
 
@@ -142,18 +154,38 @@ def _plain_message(raw: Any, bot: Bot) -> Message | None:
         return None
     zone = _time_zone(bot)
     sender, entities = raw.get("from"), raw.get("entities")
-    message_id, chat_read = raw["message_id"], Chat.de_json(chat, bot)
+    message_id, chat_read = raw["message_id"], _chat(chat, bot)
     return _MESSAGES.new(
         bot,
         (message_id, chat_read),
         message_id=message_id,
         date=_datetime(raw["date"], zone),
         chat=chat_read,
-        from_user=None if sender is None else User.de_json(sender, bot),
+        from_user=None if sender is None else _user(sender, bot),
         text=raw.get("text"),
         entities=() if entities is None else tuple(MessageEntity.de_list(entities, bot)),
         edit_date=_datetime(raw.get("edit_date"), zone),
     )
+
+
+def _user(raw: Any, bot: Bot) -> User:
+    if isinstance(raw, dict) and _USER_NEEDS <= raw.keys() <= _PLAIN_USER_FIELDS:
+        return _USERS.new(bot, (raw["id"],), **raw)
+    return User.de_json(raw, bot)
+
+
+def _chat(raw: dict[str, Any], bot: Bot) -> Chat:
+    if _CHAT_NEEDS <= raw.keys() <= _PLAIN_CHAT_FIELDS:
+        return _CHATS.new(bot, (raw["id"],), **{**raw, "type": _chat_type(raw["type"])})
+    return Chat.de_json(raw, bot)
+
+
+def _chat_type(value: str) -> str:
+    """As PTB keeps a chat's type: one of its ChatType members, else the string itself."""
+    try:
+        return ChatType(value)
+    except ValueError:
+        return value
 
 
 def _time_zone(bot: Bot) -> dt.tzinfo | None:
@@ -180,7 +212,7 @@ def _plain_query(raw: Any, bot: Bot) -> CallbackQuery | None:
         bot,
         (raw["id"],),
         id=raw["id"],
-        from_user=User.de_json(raw["from"], bot),
+        from_user=_user(raw["from"], bot),
         chat_instance=raw["chat_instance"],
         message=message,
         data=raw.get("data"),

@@ -59,6 +59,14 @@ PLAIN = {
     ),
     "tap without data": tap(message(text="Q1"), data=None),
     "tap with a chat of new fields": tap(message(chat={**CHAT, "is_direct_messages": True})),
+    "a chat type PTB doesn't know": {
+        "update_id": 14,
+        "message": message(chat={**CHAT, "type": "future"}, text="hi"),
+    },
+    "a sender with a field PTB doesn't know": {
+        "update_id": 15,
+        "message": message(**{"from": {**ANA, "future_field": 1}, "text": "hi"}),
+    },
 }
 # Updates it leaves to PTB.
 OTHERS = {
@@ -129,7 +137,9 @@ def same(built: Any, expected: Any) -> None:
                 else:
                     assert item == wanted_item, name
         else:
-            assert value == wanted, f"{type(built).__name__}.{name}: {value!r} != {wanted!r}"
+            where = f"{type(built).__name__}.{name}"
+            assert type(value) is type(wanted), f"{where}: {type(value)} is not {type(wanted)}"
+            assert value == wanted, f"{where}: {value!r} != {wanted!r}"
 
 
 @pytest.fixture(params=["plain bot", "bot with a time zone"])
@@ -182,8 +192,17 @@ def test_other_updates_are_left_to_ptb(
         {"update_id": 31, "callback_query": {"id": "1", "chat_instance": "x", "data": "q1:a"}},
         {"update_id": 32, "message": message(chat="not a chat", text="hi")},
         {"update_id": "33", "message": message(text="hi")},
+        {"update_id": 35, "message": message(**{"from": {"id": 7, "first_name": "A"}})},
+        {"update_id": 36, "message": message(chat={"id": 7}, text="hi")},
     ],
-    ids=["message without an id", "tap without a sender", "chat not an object", "string id"],
+    ids=[
+        "message without an id",
+        "tap without a sender",
+        "chat not an object",
+        "string id",
+        "sender without is_bot",
+        "chat without a type",
+    ],
 )
 def test_odd_updates_get_what_ptb_makes_of_them(raw: dict[str, Any], bot: Bot) -> None:
     try:
