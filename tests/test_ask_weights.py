@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 
-import bm25s
 import pytest
 
 from bench.questions import questions
@@ -35,6 +34,8 @@ def _recording(seen: dict[str, Corpus]) -> Weigh:
 
 @pytest.mark.parametrize("method", ["lucene", "bm25l"])
 def test_every_question_scores_as_bm25s_scores_it(content: Content, method: str) -> None:
+    import bm25s  # here, not at the top: every test worker would load numpy
+
     seen: dict[str, Corpus] = {}
     reader = Reader(content, Settings(method=method), weigh=_recording(seen))  # type: ignore[arg-type]
     asked = [q.text for language in content.languages for q in questions(language)]

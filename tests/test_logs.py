@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 
-import bm25s  # noqa: F401  (imported for its side effect: it sets its own logger to DEBUG)
 import pytest
 
 from bot.logs import FORMAT, SecondsFormatter, chat_ref, configure_logging, forget_chat_ref
@@ -14,6 +13,8 @@ from bot.logs import FORMAT, SecondsFormatter, chat_ref, configure_logging, forg
 def test_libraries_that_set_their_own_debug_level_follow_log_level() -> None:
     """bm25s sets its logger to DEBUG on import, so every start printed its index builds
     at the default INFO level (and in the console demo, before the first screen)."""
+    import bm25s  # noqa: F401  (here, not at the top: every test worker would load numpy)
+
     root = logging.getLogger()
     saved = (root.level, root.handlers[:])
     try:

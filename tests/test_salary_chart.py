@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from matplotlib import ft2font
 
 from flows.chart import draw_charts
 from flows.content import ContentError, dollar_amount, load_content, parse_yaml
@@ -152,6 +151,8 @@ async def test_the_serving_process_never_loads_matplotlib_nor_an_unused_driver(
     """matplotlib would cost the bot about 60 MB, asyncpg on SQLite about 3: after serving
     /salary, none of their compiled modules (which every import of them loads) is mapped
     into the process."""
+    from matplotlib import ft2font  # here, not at the top: every test worker would load it
+
     bot = BotProcess.in_dir(stub, tmp_path)
     try:
         await bot.start()
