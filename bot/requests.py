@@ -8,6 +8,7 @@ machine against about 0.2 ms for aiohttp, and every update costs two or three re
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 from collections.abc import Callable
@@ -144,6 +145,28 @@ class RetryingRequest(BaseRequest):
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+
+
+class PlainJson(RequestData):
+    """Parameters that are plain JSON already (strings, numbers, booleans, and lists and
+    objects of them, no None): bot/delivery.py's calls. PTB's Bot._do_post turns each
+    parameter into a RequestParameter to find out, 20 µs an edit, for a value that comes
+    out as it went in; these are the same values, sent the same way."""
+
+    def __init__(self, parameters: dict[str, Any]) -> None:
+        super().__init__()
+        self._plain = parameters
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        return self._plain
+
+    @property
+    def json_parameters(self) -> dict[str, str]:
+        return {
+            name: value if isinstance(value, str) else json.dumps(value)
+            for name, value in self._plain.items()
+        }
 
 
 def _is_json(payload: bytes) -> bool:

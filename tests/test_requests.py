@@ -79,3 +79,26 @@ def test_requests_go_as_one_json_object_even_with_a_lone_surrogate() -> None:
         "reply_markup": {"inline_keyboard": []},
     }
     assert json.loads(_body(data("\ud800")))["text"] == "\ud800"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["héllo", "\ud800"], ids=["plain", "a lone surrogate"])
+def test_plain_json_parameters_go_as_ptb_sends_them(text: str) -> None:
+    """bot/delivery.py's calls skip PTB's RequestParameter pass: the body is the same."""
+    from telegram.request import RequestData
+    from telegram.request._requestparameter import RequestParameter
+
+    from bot.requests import PlainJson, _body
+
+    parameters = {
+        "chat_id": 1,
+        "text": text,
+        "parse_mode": "HTML",
+        "link_preview_options": {"is_disabled": True},
+        "reply_markup": {"inline_keyboard": [[{"text": "Next ▶", "callback_data": "n:1"}]]},
+    }
+    through_ptb = RequestData([RequestParameter.from_input(k, v) for k, v in parameters.items()])
+    plain = PlainJson(parameters)
+    assert not plain.contains_files
+    assert plain.parameters == through_ptb.parameters
+    assert plain.json_parameters == through_ptb.json_parameters
+    assert _body(plain) == _body(through_ptb)
