@@ -21,7 +21,7 @@ import asyncpg
 import pytest
 
 from bot.storage import open_storage
-from bot.storage.sqlite import _LOAD as SQLITE_LOAD
+from bot.storage.sqlite import LOAD_STATE as SQLITE_LOAD
 from flows.state import ChatState
 
 BACKENDS = ("sqlite", "postgresql")

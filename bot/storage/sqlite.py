@@ -56,7 +56,8 @@ UPGRADES: dict[int, tuple[str, ...]] = {
     ),
 }
 _REMINDER = "chat_id, day, due_at, plan, language"
-_LOAD = "SELECT version, state FROM chats WHERE chat_id = ?"
+# A chat's stored state and its version (tests/databases.py reads chats with it too).
+LOAD_STATE = "SELECT version, state FROM chats WHERE chat_id = ?"
 # Writes made on the event loop's thread between two checkpoints (SQLite's own automatic
 # checkpoint comes at about 1,000 pages; a step writes two or three).
 CHECKPOINT_EVERY = 300
@@ -210,10 +211,10 @@ class SqliteStorage(Storage):
     # answered in one trip (execute_fetchall, RETURNING), never execute + fetch + close.
 
     async def load(self, chat_id: int) -> ChatState | None:
-        rows = self._at_once(_LOAD, (chat_id,))
+        rows = self._at_once(LOAD_STATE, (chat_id,))
         if rows is None:
             async with self._read_lock():
-                rows = await self.reads.execute_fetchall(_LOAD, (chat_id,))
+                rows = await self.reads.execute_fetchall(LOAD_STATE, (chat_id,))
         for version, state in rows:
             return ChatState.from_json(state, version)
         return None
