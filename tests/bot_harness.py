@@ -92,6 +92,7 @@ async def run_until_exit(
     args: tuple[str, ...] = (),
     python_options: tuple[str, ...] = (),
     stdin: bytes = b"",
+    cwd: Path = PROJECT_ROOT,
 ) -> tuple[int, str]:
     """Run `python -m bot` with exactly this environment; its exit code and output."""
     process = await asyncio.create_subprocess_exec(
@@ -100,7 +101,7 @@ async def run_until_exit(
         "-m",
         "bot",
         *args,
-        cwd=PROJECT_ROOT,
+        cwd=cwd,
         env=env,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
-import sys
 from pathlib import Path
 
-from tests.bot_harness import PROJECT_ROOT, TELEGRAM_STACK, packages_imported
+from tests.bot_harness import PROJECT_ROOT, TELEGRAM_STACK, packages_imported, run_until_exit
 from tests.quiz_routes import HEADLINES
 
 # The coding route by button number (answers are listed first, in content order).
@@ -28,20 +26,9 @@ def console_env(database: Path, lang: str = "en_US.UTF-8") -> dict[str, str]:
 async def console(
     lines: list[str], database: Path, lang: str = "en_US.UTF-8", cwd: Path = PROJECT_ROOT
 ) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "--console",
-        cwd=cwd,
-        env=console_env(database, lang),
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
     typed = "".join(f"{line}\n" for line in lines).encode()
-    output, _ = await asyncio.wait_for(process.communicate(typed), 60)
-    return process.returncode, output.decode()
+    env = console_env(database, lang)
+    return await run_until_exit(env, 60, args=("--console",), stdin=typed, cwd=cwd)
 
 
 async def test_the_whole_path_in_the_terminal_without_a_token(tmp_path: Path) -> None:

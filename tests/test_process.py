@@ -20,8 +20,12 @@ from tests.quiz_routes import HEADLINES, ROUTES
 from tests.stub_bot_api import FaultKind, FaultRule, StubBotApi
 
 
+def env_without(variable: str) -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != variable}
+
+
 async def run_bot_without(variable: str) -> tuple[int, str]:
-    return await run_until_exit({k: v for k, v in os.environ.items() if k != variable})
+    return await run_until_exit(env_without(variable))
 
 
 async def test_missing_token_explains_botfather_and_exits_2() -> None:
@@ -33,8 +37,7 @@ async def test_missing_token_explains_botfather_and_exits_2() -> None:
 
 
 async def test_a_configuration_error_is_reported_before_the_telegram_stack_loads() -> None:
-    without_token = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
-    code, packages = await packages_imported(without_token)
+    code, packages = await packages_imported(env_without("TELEGRAM_BOT_TOKEN"))
     assert code == 2
     assert {"bot", "pydantic"} <= packages, "the probe sees what the process imports"
     assert not packages & TELEGRAM_STACK, "the settings are read before anything heavy loads"
