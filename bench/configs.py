@@ -50,6 +50,9 @@ class Bot:
     stored_bytes: Callable[[str], Awaitable[int]] | None = field(default=None, repr=False)
     is_floor: bool = False
     env: Mapping[str, str] = field(default_factory=dict)  # set for its process
+    # Serves /metrics when given METRICS_PORT (as the container image runs it), where the
+    # benchmark reads each typed question's step CPU time.
+    serves_metrics: bool = False
 
 
 @asynccontextmanager
@@ -107,7 +110,14 @@ def echo_floor(transport: str) -> Bot:
 
 def bots(with_postgres: bool) -> list[Bot]:
     chosen = [
-        Bot("careerpath/sqlite", "bot", quiz_journey, fresh_sqlite, sqlite_bytes),
+        Bot(
+            "careerpath/sqlite",
+            "bot",
+            quiz_journey,
+            fresh_sqlite,
+            sqlite_bytes,
+            serves_metrics=True,
+        ),
         echo_floor("aiohttp"),
         echo_floor("httpx"),
     ]
@@ -120,6 +130,7 @@ def bots(with_postgres: bool) -> list[Bot]:
                 quiz_journey,
                 fresh_postgres_schema,
                 postgres_bytes,
+                serves_metrics=True,
             ),
         )
     return chosen

@@ -11,6 +11,9 @@ import signal
 import sys
 from pathlib import Path
 
+import aiohttp
+from prometheus_client.parser import text_string_to_metric_families
+
 from tests.bot_harness import BotProcess
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -80,6 +83,26 @@ class BotUnderTest(BotProcess):
             if line.startswith(f"{field}:"):
                 return int(line.split()[1]) * 1024
         raise RuntimeError(f"no {field} in /proc status")
+
+
+# A Prometheus histogram's buckets, ascending: (upper bound, observations at most that).
+Buckets = list[tuple[float, float]]
+STEP_CPU = "careerpath_step_cpu_seconds"
+
+
+async def step_cpu_buckets(metrics_port: int, handler: str) -> Buckets:
+    """The bot's own count of its dialogue steps' CPU time for one handler (bot/metrics.py),
+    read from its /metrics."""
+    url = f"http://127.0.0.1:{metrics_port}/metrics"
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        page = await response.text()
+    return sorted(
+        (float(sample.labels["le"]), sample.value)
+        for family in text_string_to_metric_families(page)
+        if family.name == STEP_CPU
+        for sample in family.samples
+        if sample.name == f"{STEP_CPU}_bucket" and sample.labels.get("handler") == handler
+    )
 
 
 class Profiler:

@@ -10,7 +10,7 @@ from typing import Any
 
 from bench.configs import Bot, Mode
 from bench.journeys import TYPED_QUESTIONS, UserRun, run_user, sent, with_typed_questions
-from bench.processes import BotUnderTest, Profiler
+from bench.processes import BotUnderTest, Buckets, Profiler, step_cpu_buckets
 from tests.bot_harness import free_port, webhook_env
 from tests.stub_bot_api import (
     BotMessage,
@@ -29,6 +29,8 @@ STARTUP_LIMIT = 60.0
 # the scheduler's nanosecond count: 320 askings in all for the p50 and p99.
 QUESTION_REPEATS = 40
 WEBHOOK_SECRET = "bench-webhook-secret"
+# The handler that takes typed text (bot/handlers.py), as labelled in the bot's /metrics.
+TEXT_HANDLER = "text"
 
 
 class BenchStub(StubBotApi):
@@ -74,6 +76,10 @@ class RunResult:
     stub_cpu_seconds: float
     stub_handler_cpu_seconds: float
     question_cpu_ms: list[float]  # per typed question, after the load (empty: not measured)
+    # The bot's own histogram of its typed-text steps' CPU time (empty: it serves none):
+    # the steps during the load, and those of the questions asked after it.
+    question_steps_in_load: Buckets
+    question_steps_after: Buckets
     start_rss_bytes: int  # once started, before any user
     peak_rss_bytes: int
     stored_bytes: int | None
@@ -113,6 +119,12 @@ async def question_cpu_ms(stub: StubBotApi, bot: BotUnderTest) -> list[float]:
     return costs
 
 
+def minus(later: Buckets, earlier: Buckets) -> Buckets:
+    """The observations a histogram gained between two readings."""
+    before = dict(earlier)
+    return [(bound, count - before.get(bound, 0.0)) for bound, count in later]
+
+
 async def stop(bot: BotUnderTest, name: str) -> list[str]:
     """SIGTERM, as a platform sends it; anything but a clean exit 0 is worth a note."""
     if bot.process is None or bot.process.returncode is not None:
@@ -150,6 +162,9 @@ async def run_once(
         env = {**target.env, **({} if mode.bot_rate_limit else {"BOT_RATE_LIMIT": "off"})}
         if webhook:
             env.update(webhook_env(free_port(), WEBHOOK_SECRET))
+        metrics_port = free_port() if target.serves_metrics else None
+        if metrics_port is not None:
+            env["METRICS_PORT"] = str(metrics_port)
         journey = with_typed_questions(target.journey) if typed_questions else target.journey
         bot = BotUnderTest(stub, database_url, rundir / "bot.log", env, module=target.module)
         profiler = None
@@ -181,6 +196,10 @@ async def run_once(
             # What the load did, before the typed-question measurement adds its own.
             timings, message_times = stub.latencies(), sorted(stub.message_times)
             messages_sent, edits_made = stub.messages_sent, stub.edits_made
+            steps_in_load: Buckets = []
+            steps_after: Buckets = []
+            if metrics_port is not None:
+                steps_in_load = await step_cpu_buckets(metrics_port, TEXT_HANDLER)
             question_costs = []
             if measure_questions:
                 if profile_dir is not None:  # the typed questions' own profile
@@ -189,6 +208,10 @@ async def run_once(
                 question_costs = await question_cpu_ms(stub, bot)
                 if profiler is not None:
                     await profiler.stop()
+                if metrics_port is not None:
+                    steps_after = minus(
+                        await step_cpu_buckets(metrics_port, TEXT_HANDLER), steps_in_load
+                    )
         finally:
             if profiler is not None:
                 await profiler.stop()
@@ -210,6 +233,8 @@ async def run_once(
             stub_cpu_seconds=stub_cpu,
             stub_handler_cpu_seconds=stub_handler_cpu,
             question_cpu_ms=question_costs,
+            question_steps_in_load=steps_in_load,
+            question_steps_after=steps_after,
             start_rss_bytes=start_rss,
             peak_rss_bytes=peak_rss,
             stored_bytes=stored,

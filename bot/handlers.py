@@ -112,8 +112,11 @@ def logged(name: str) -> Callable[[Handler], Handler]:
     return decorate
 
 
-async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step) -> None:
-    """Run one dialogue step for the update's chat and deliver what it says.
+async def respond(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, handler: str, step: Step
+) -> None:
+    """Run one dialogue step for the update's chat and deliver what it says; the step's own
+    CPU time goes to /metrics under the handler's name.
 
     Every callback query is answered, even when something fails, so the button's spinner
     always stops; failures then reach the error handler. The answer is best effort: when
@@ -127,12 +130,22 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step
             await answer(query)
         return
     person = person_of(update)
+    metrics: Metrics | None = context.bot_data.get(METRICS)
+
+    def apply(state: ChatState) -> Outcome:
+        # Thread CPU time: the step is pure and synchronous, so nothing else runs meanwhile
+        # on this thread, and other threads (the database's) are not counted.
+        started = time.thread_time()
+        try:
+            return step(conversation.dialogue, state, person)
+        finally:
+            if metrics is not None:
+                metrics.step_cpu(handler, time.thread_time() - started)
+
     answered = False
     try:
         try:
-            outcome = await conversation.step(
-                chat.id, lambda state: step(conversation.dialogue, state, person)
-            )
+            outcome = await conversation.step(chat.id, apply)
         except Exception as error:
             raise StepNotSaved(type(error).__name__) from error
         if outcome.erase:
@@ -173,14 +186,14 @@ def on_command(name: str) -> Handler:
     @logged(f"/{name}")
     async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         payload = context.args[0] if context.args else ""  # /start <deep-link payload>
-        await respond(update, context, lambda d, s, p: d.command(s, p, name, payload))
+        await respond(update, context, f"/{name}", lambda d, s, p: d.command(s, p, name, payload))
 
     return handle
 
 
 @logged("unknown-command")
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await respond(update, context, lambda d, s, p: d.command(s, p, ""))
+    await respond(update, context, "unknown-command", lambda d, s, p: d.command(s, p, ""))
 
 
 @logged("tap")
@@ -192,19 +205,19 @@ async def on_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer(query)  # a button outside a private chat: nothing to do but stop the spinner
         return
     message_id = query.message.message_id if query.message else None
-    await respond(update, context, lambda d, s, p: d.tap(s, p, query.data, message_id))
+    await respond(update, context, "tap", lambda d, s, p: d.tap(s, p, query.data, message_id))
 
 
 @logged("text")
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     typed = (message.text or "") if message else ""
-    await respond(update, context, lambda d, s, p: d.text(s, p, typed))
+    await respond(update, context, "text", lambda d, s, p: d.text(s, p, typed))
 
 
 @logged("media")
 async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await respond(update, context, lambda d, s, p: d.media(s, p))
+    await respond(update, context, "media", lambda d, s, p: d.media(s, p))
 
 
 def addressed_to_bot(text: str, bot_username: str) -> bool:

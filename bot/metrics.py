@@ -27,6 +27,9 @@ from flows.stats.report import as_event
 METRICS = "metrics"
 # Handler latency buckets (seconds): a step is a load, a save and one or two Bot API calls.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+# Dialogue-step CPU buckets (seconds): a tap's step takes about a tenth of a millisecond, a
+# typed question's a few tenths; 2 ms is the typed-question target (python -m bench).
+STEP_CPU_BUCKETS = (0.0001, 0.00015, 0.0002, 0.0003, 0.0004, 0.0005, 0.001, 0.002, 0.005, 0.05)
 CHECKIN_EVENTS = ("due", "sent", "failed")
 # What typed text came to (flows/ask), as the outcome label of careerpath_typed_questions.
 TYPED_OUTCOMES = {
@@ -73,6 +76,14 @@ class Metrics:
             "Time to handle one update, replies included, by handler.",
             ["handler"],
             buckets=LATENCY_BUCKETS,
+            registry=registry,
+        )
+        self.step_cpu_seconds = Histogram(
+            "careerpath_step_cpu_seconds",
+            "CPU time of the dialogue step alone (reading typed text, scoring, drawing the "
+            "reply; no storage or Bot API call), by handler.",
+            ["handler"],
+            buckets=STEP_CPU_BUCKETS,
             registry=registry,
         )
         self.api_requests = Counter(
@@ -140,6 +151,9 @@ class Metrics:
     def update_handled(self, kind: str, handler: str, seconds: float) -> None:
         self._child(self.updates, kind, handler).inc()
         self._child(self.handler_seconds, handler).observe(seconds)
+
+    def step_cpu(self, handler: str, seconds: float) -> None:
+        self._child(self.step_cpu_seconds, handler).observe(seconds)
 
     def api_request(self, method: str, outcome: str) -> None:
         """One Bot API attempt; a getUpdates that answered marks polling as alive."""

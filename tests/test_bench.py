@@ -22,7 +22,15 @@ from bench.journeys import (
     quiz_journey,
     run_user,
 )
-from bench.report import Row, checks, medians, question_table, run_by_run, table
+from bench.report import (
+    Row,
+    bucket_bound,
+    checks,
+    medians,
+    question_table,
+    run_by_run,
+    table,
+)
 from bench.runner import run_once
 from bot.app import polling
 from tests.bot_harness import settings_for
@@ -82,6 +90,10 @@ async def test_a_small_run_measures_each_bot_process(tmp_path: Path, which: str)
     assert (row.state_bytes_per_user is None) == target.is_floor
     assert "3/3" in table([row])
     assert all(check.met for check in checks([row], 1000) if "finishes" in check.target)
+    # The bot's own count of its typed questions' steps, read from its /metrics.
+    steps = result.question_steps_in_load
+    assert steps == [] if target.is_floor else steps[-1] == (math.inf, QUESTIONS_PER_TYPIST)
+    assert row.question_steps_in_load == (0 if target.is_floor else QUESTIONS_PER_TYPIST)
 
 
 @pytest.mark.parametrize("which", ["careerpath/sqlite", "echo/aiohttp"])
@@ -104,19 +116,61 @@ async def test_a_small_webhook_run_answers_taps_the_webhook_way(tmp_path: Path, 
     assert "getUpdates" not in result.requests_by_method
 
 
+@pytest.mark.parametrize("which", ["careerpath/sqlite", "echo/aiohttp"])
 async def test_the_cpu_per_typed_question_is_measured_for_each_question(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, which: str
 ) -> None:
     monkeypatch.setattr(runner, "QUESTION_REPEATS", 3)
     mode = modes(production_think=(1.0, 3.0))["capacity"]
-    target = next(b for b in bots(with_postgres=False) if b.name == "echo/aiohttp")
+    target = next(b for b in bots(with_postgres=False) if b.name == which)
     result = await run_once(
         mode, target, 1, tmp_path, reply_timeout=20, seed=1, measure_questions=True
     )
-    assert len(result.question_cpu_ms) == 3 * len(TYPED_QUESTIONS), "each question timed alone"
+    asked = 3 * len(TYPED_QUESTIONS)
+    assert len(result.question_cpu_ms) == asked, "each question timed alone"
     assert all(0 < cost < 100 for cost in result.question_cpu_ms), "every answer costs CPU"
     row = Row.of(result)
-    assert "echo/aiohttp" in question_table([row])
+    lines = question_table([row]).splitlines()
+    assert lines[1].startswith(f"{which} ") and "with its round trips" in lines[1]
+    if target.is_floor:  # it counts no steps of its own
+        assert result.question_steps_after == [] and len(lines) == 2
+    else:  # the buttons-only load typed nothing; the questions after it were counted
+        assert result.question_steps_in_load == []
+        assert result.question_steps_after[-1] == (math.inf, asked)
+        assert 0 < row.question_step_after_p99_ms <= 50, "under a finite bucket bound"
+        assert "its step alone, after the load" in lines[2] and len(lines) == 3
+        [check] = [c for c in checks([row], 1000) if "typed question" in c.target]
+        assert check.target.endswith("(its dialogue step, after the load)")
+
+
+def test_a_percentile_from_a_histogram_is_the_bound_of_its_bucket() -> None:
+    buckets = [(0.0001, 50.0), (0.0002, 98.0), (0.0005, 99.0), (0.002, 100.0), (math.inf, 100.0)]
+    assert bucket_bound(buckets, 0.50) == 0.0001
+    assert bucket_bound(buckets, 0.51) == 0.0002
+    assert bucket_bound(buckets, 0.99) == 0.0005
+    assert bucket_bound(buckets, 1.0) == 0.002
+    assert bucket_bound([*buckets[:-2], (math.inf, 101.0)], 1.0) == math.inf
+    assert math.isnan(bucket_bound([(0.001, 0.0), (math.inf, 0.0)], 0.5))
+    assert math.isnan(bucket_bound([], 0.5))
+
+
+def test_the_typed_question_target_is_its_step_under_the_load_where_measured() -> None:
+    measured = {"question_cpu_p50_ms": 1.5, "question_cpu_p99_ms": 2.9}
+    under = _row(
+        "careerpath/sqlite",
+        **measured,
+        question_step_after_p99_ms=0.3,
+        question_step_load_p99_ms=3.0,
+        question_steps_in_load=600,
+    )
+    [check] = [c for c in checks([under], 1000) if "typed question" in c.target]
+    assert check.target.endswith("(its dialogue step, under the load)")
+    assert (check.measured, check.met) == ("≤ 3.00 ms", False)
+    after = dataclasses.replace(under, question_steps_in_load=0)
+    [check] = [c for c in checks([after], 1000) if "typed question" in c.target]
+    assert (check.measured, check.met) == ("≤ 0.30 ms", True)
+    unmeasured = _row("careerpath/sqlite", question_step_after_p99_ms=math.nan)
+    assert not [c for c in checks([unmeasured], 1000) if "typed question" in c.target]
 
 
 def _row(bot: str, **figures: object) -> Row:

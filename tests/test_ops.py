@@ -83,6 +83,9 @@ async def test_health_readiness_and_metrics_of_a_polling_bot(
         assert value(found, "careerpath_updates_total", kind="message", handler="text") == 1
         assert value(found, "careerpath_updates_received_total", kind="message") == 2
         assert value(found, "careerpath_handler_seconds_count", handler="/start") == 1
+        for handler in ("/start", "tap", "text"):  # each dialogue step's own CPU time
+            assert value(found, "careerpath_step_cpu_seconds_count", handler=handler) == 1
+            assert 0 < value(found, "careerpath_step_cpu_seconds_sum", handler=handler) < 1
         assert (
             value(found, "careerpath_bot_api_requests_total", method="sendMessage", outcome="ok")
             >= 2
