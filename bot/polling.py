@@ -23,9 +23,9 @@ from typing import Any
 from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
-from telegram.request import BaseRequest, RequestData
-from telegram.request._requestparameter import RequestParameter
+from telegram.request import BaseRequest
 
+from bot.requests import PlainJson
 from bot.updates import parse_update
 
 log = logging.getLogger(__name__)
@@ -159,10 +159,9 @@ class UpdateFetcher:
         }
         if self.offset:
             parameters["offset"] = self.offset
-        data = RequestData([RequestParameter.from_input(k, v) for k, v in parameters.items()])
         result = await self.request.post(
             f"{self.application.bot.base_url}/getUpdates",
-            data,
+            PlainJson(parameters),
             read_timeout=self.request.read_timeout + poll_seconds,
         )
         return result if isinstance(result, list) else []

@@ -149,7 +149,8 @@ class RetryingRequest(BaseRequest):
 
 class PlainJson(RequestData):
     """Parameters that are plain JSON already (strings, numbers, booleans, and lists and
-    objects of them, no None): bot/delivery.py's calls. PTB's Bot._do_post turns each
+    objects of them, no None): bot/delivery.py's calls and bot/polling.py's getUpdates,
+    which then need none of PTB's private request classes. PTB's Bot._do_post turns each
     parameter into a RequestParameter to find out, 20 µs an edit, for a value that comes
     out as it went in; these are the same values, sent the same way."""
 

@@ -102,3 +102,23 @@ def test_plain_json_parameters_go_as_ptb_sends_them(text: str) -> None:
     assert plain.parameters == through_ptb.parameters
     assert plain.json_parameters == through_ptb.json_parameters
     assert _body(plain) == _body(through_ptb)
+
+
+def test_get_updates_parameters_go_as_ptb_sends_them() -> None:
+    """bot/polling.py's getUpdates goes as PlainJson too."""
+    from telegram.request import RequestData
+    from telegram.request._requestparameter import RequestParameter
+
+    from bot.polling import BATCH, HANDLED_UPDATE_TYPES
+    from bot.requests import PlainJson, _body
+
+    parameters = {
+        "timeout": 10.0,
+        "limit": BATCH,
+        "allowed_updates": list(HANDLED_UPDATE_TYPES),
+        "offset": 815_000_001,
+    }
+    through_ptb = RequestData([RequestParameter.from_input(k, v) for k, v in parameters.items()])
+    plain = PlainJson(parameters)
+    assert plain.json_parameters == through_ptb.json_parameters
+    assert _body(plain) == _body(through_ptb)
