@@ -300,7 +300,7 @@ def question_table(rows: list[Row]) -> str:
             lines.append(
                 _question_line(
                     "",
-                    f"its step alone, under the load ({row.question_steps_in_load} asked)",
+                    f"its step alone, under the load ({row.question_steps_in_load:,.0f} asked)",
                     _bound(row.question_step_load_p50_ms),
                     _bound(row.question_step_load_p99_ms),
                 )
@@ -482,9 +482,9 @@ def _at_most(target: str, value: float, limit: float, unit: str) -> Check:
 
 def _question_checks(where: str, row: Row) -> list[Check]:
     """CPU per typed question p99 ≤ 2 ms: the question's own work, its dialogue step, under
-    the load where the typed mix measured it there, else after it. Its round trips are the
-    same as any message's (the table's CPU/update holds them to the echo floor's), and an
-    idle bot's alone cost about 2 ms on the 2-core machine, the echo's as much."""
+    the load where the typed mix measured it there, else after it. Its two round trips cost
+    what any message's do (the table's CPU/update holds them to the echo floor's); on the
+    2-core machine, they alone take the echo about 2 ms when it answers one at a time."""
     if row.question_steps_in_load:
         when, p99 = "under the load", row.question_step_load_p99_ms
     elif not math.isnan(row.question_step_after_p99_ms):
