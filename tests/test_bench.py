@@ -265,3 +265,20 @@ def test_repeated_runs_are_checked_on_the_median_of_their_paired_ratios() -> Non
     assert single["capacity careerpath/sqlite: CPU/update ≤ 1.3 × echo/aiohttp"].measured == (
         "0.62 ms vs 0.59 ms"
     ), "a single run is checked on its own figures, as before"
+
+
+def test_the_questions_asked_under_the_load_print_whole_over_repeated_runs() -> None:
+    typed = {
+        "question_cpu_p50_ms": 1.5,
+        "question_cpu_p99_ms": 2.9,
+        "question_step_after_p50_ms": math.nan,
+        "question_step_load_p50_ms": 0.2,
+        "question_step_load_p99_ms": 0.4,
+    }
+    runs = [
+        _row("careerpath/sqlite", **typed, question_steps_in_load=668),
+        _row("careerpath/sqlite", **typed, question_steps_in_load=670),
+    ]
+    lines = question_table(medians(runs)).splitlines()
+    assert "its step alone, under the load (669 asked)" in lines[2]
+    assert lines[2].endswith("≤0.20   ≤0.40")
