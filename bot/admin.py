@@ -45,7 +45,7 @@ async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if is_admin(update, context):
         await send_stats(update, context)
     else:
-        await respond(update, context, "/stats", lambda d, s, p: d.command(s, p, ""))
+        await respond(update, context, lambda d, s, p: d.command(s, p, ""))
     raise ApplicationHandlerStop
 
 
@@ -58,9 +58,7 @@ async def on_refresh(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await send_stats(update, context)
     else:  # the dialogue calls it an out-of-date button
         message_id = query.message.message_id if query.message else None
-        await respond(
-            update, context, "stats-refresh", lambda d, s, p: d.tap(s, p, query.data, message_id)
-        )
+        await respond(update, context, lambda d, s, p: d.tap(s, p, query.data, message_id))
     raise ApplicationHandlerStop
 
 
